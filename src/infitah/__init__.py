@@ -1,0 +1,1 @@
+"""Infitah: the platform of a network of open local governments."""

@@ -1,0 +1,31 @@
+"""Root URL configuration.
+
+Public pages live under ``i18n_patterns`` so ``/ar/``, ``/fr/`` and ``/en/`` are real,
+shareable addresses; the API, its schema and the health check are language-neutral.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from infitah.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", include("infitah.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("infitah.core.urls")),
+    path("members/", include("infitah.network.urls_members")),
+    path("network/", include("infitah.network.urls")),
+    path("territories/", include("infitah.territories.urls")),
+    path("accounts/", include("infitah.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
