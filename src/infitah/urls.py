@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from infitah.core import bench_views
 from infitah.core import views as core_views
 
 urlpatterns = [
@@ -18,6 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "core/favicon.svg")),
 ]
+
+if settings.INFITAH_BENCH:
+    urlpatterns.append(path("bench/bare", bench_views.bare, name="bench-bare"))
 
 urlpatterns += i18n_patterns(
     path("", include("infitah.core.urls")),
