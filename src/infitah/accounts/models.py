@@ -79,7 +79,7 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """Name shown next to public contributions (never the e-mail address)."""
-        return self.display_name or self.get_full_name() or _("Anonymous participant")
+        return self.display_name or self.get_full_name() or str(_("Anonymous participant"))
 
 
 class Organisation(TimeStampedModel):

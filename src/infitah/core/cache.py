@@ -86,7 +86,7 @@ def cache_public_page(view: ViewFunc) -> ViewFunc:
         )
         cached = cache.get(key)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
