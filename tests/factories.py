@@ -27,6 +27,7 @@ class RegionFactory(DjangoModelFactory):
     class Meta:
         model = Collectivity
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     kind = Collectivity.Kind.REGION
     code = factory.Sequence(lambda n: f"{90 + n % 10:02d}" if n < 10 else f"R{n}")
@@ -61,6 +62,7 @@ class ProvinceFactory(DjangoModelFactory):
 class CommuneFactory(DjangoModelFactory):
     class Meta:
         model = Collectivity
+        skip_postgeneration_save = True
 
     kind = Collectivity.Kind.COMMUNE
     parent = factory.SubFactory(ProvinceFactory)

@@ -108,11 +108,13 @@ def normalize_for_search(text: str | None) -> str:
     folded = folded.translate(_REMOVE)
     if any(_is_private_use(ch) for ch in folded):
         folded = "".join(" " if _is_private_use(ch) else ch for ch in folded)
-    folded = folded.translate(_LETTERS)
     # Latin accents: decompose, drop combining marks (Arabic ones are already gone).
     decomposed = unicodedata.normalize("NFD", folded.casefold())
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = unicodedata.normalize("NFC", folded)
+    # Letters are mapped after decomposition: some letters (ۂ U+06C2, ۓ U+06D3) only
+    # decompose into a mapped letter (ہ, ے) plus a hamza mark, and mapping them first
+    # left the function not idempotent.
+    folded = unicodedata.normalize("NFC", folded).translate(_LETTERS)
     return _SEPARATORS.sub(" ", folded).strip()
 
 

@@ -1,0 +1,41 @@
+"""``manage.py load_reference_data``: territories, then the network seed.
+
+What ``make run`` calls every time: both steps are idempotent, so a second run is fast
+and changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the real reference data: every territorial collectivity (HCP, RGPH 2024), then "
+        "the network, its charter, partners and known members. Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--source-dir",
+            type=Path,
+            default=None,
+            help="Directory with the territorial CSV files (see load_territories).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        common = {
+            "verbosity": options["verbosity"],
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+            "no_color": options.get("no_color", False),
+        }
+        territory_options: dict[str, Any] = {}
+        if options["source_dir"] is not None:
+            territory_options["source_dir"] = options["source_dir"]
+        call_command("load_territories", **common, **territory_options)
+        call_command("load_network", **common)

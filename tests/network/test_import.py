@@ -1,0 +1,187 @@
+"""CSV import of memberships: all rows valid or nothing imported."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from infitah.network.models import Membership, Network
+from infitah.network.services import ImportReport, memberships_import_csv
+from infitah.territories.models import Collectivity
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def communes(network: Network) -> list[Collectivity]:
+    province = factories.ProvinceFactory(code="05.091")
+    return [
+        factories.CommuneFactory(parent=province, code=code, name_fr=name)
+        for code, name in (
+            ("05.091.01.01", "Béni Mellal"),
+            ("05.091.03.05", "Foum Oudi"),
+            ("05.091.03.07", "Oulad Gnaou"),
+        )
+    ]
+
+
+def run(network: Network, text: str, dry_run: bool = False) -> ImportReport:
+    return memberships_import_csv(network=network, file=io.StringIO(text), dry_run=dry_run)
+
+
+GOOD = (
+    "code,status,joined_on,cohort,focal_point_name,focal_point_title,"
+    "focal_point_email,focal_point_phone\n"
+    "05.091.01.01,active,2023-01-12,2023,Amina Alaoui,Chargée de l'ouverture,"
+    "ouverture@example.org,+212 523 00 00 00\n"
+    "05.091.03.05,,,2024,,,,\n"
+)
+
+
+def test_good_file_creates_then_updates_then_changes_nothing(
+    network: Network, communes: list[Collectivity]
+) -> None:
+    report = run(network, GOOD)
+    assert report.errors == []
+    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
+    beni_mellal = Membership.objects.get(collectivity__code="05.091.01.01")
+    assert beni_mellal.joined_on == datetime.date(2023, 1, 12)
+    assert beni_mellal.focal_point_email == "ouverture@example.org"
+    assert beni_mellal.focal_point_title == "Chargée de l'ouverture"
+    assert beni_mellal.history.latest().history_change_reason == "CSV import"  # type: ignore[attr-defined]
+    foum_oudi = Membership.objects.get(collectivity__code="05.091.03.05")
+    assert foum_oudi.status == Membership.Status.ACTIVE and foum_oudi.joined_on is None
+
+    again = run(network, GOOD)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+    # Only the columns present change; empty cells keep the stored value.
+    update = run(network, "code,status\n05.091.01.01,suspended\n")
+    assert (update.created, update.updated) == (0, 1)
+    beni_mellal.refresh_from_db()
+    assert beni_mellal.status == Membership.Status.SUSPENDED
+    assert beni_mellal.focal_point_name == "Amina Alaoui"
+
+
+def test_dry_run_writes_nothing(network: Network, communes: list[Collectivity]) -> None:
+    report = run(network, GOOD, dry_run=True)
+    assert report.ok and report.dry_run and report.created == 2
+    assert not Membership.objects.exists()
+
+
+def test_semicolons_bom_and_bidi_controls(network: Network, communes: list[Collectivity]) -> None:
+    text = "\ufeffCode;Focal_Point_Name\n05.091.01.01;\u202eAmina\u202c\n"
+    report = run(network, text)
+    assert report.ok, report.errors
+    membership = Membership.objects.get()
+    assert membership.focal_point_name == "Amina"
+
+
+def test_every_bad_row_is_reported_and_nothing_imported(
+    network: Network, communes: list[Collectivity]
+) -> None:
+    text = (
+        "code,status,joined_on,cohort,focal_point_email,focal_point_phone,focal_point_name\n"
+        "05.091.01.01,active,2023-01-12,2023,ok@example.org,0523000000,Good row\n"  # 2
+        "99.999.99.99,,,,,,\n"  # 3 unknown code
+        "05.091.03.05,,12/01/2023,,,,\n"  # 4 bad date format
+        "05.091.03.07,,2023-02-30,,,,\n"  # 5 impossible date
+        ",,,,,,\n"  # 6 blank row: skipped
+        "05.091.01.01,,,,,,\n"  # 7 duplicate code
+        "05.091.03.07,paused,,,not-an-email,call me,\n"  # 8 status, e-mail, phone (+dup)
+        f"05.091.03.05,,,{'x' * 41},,,{'n' * 201}\n"  # 9 oversized (+dup)
+        ",active,,,,,\n"  # 10 missing code
+    )
+    report = run(network, text)
+    assert not Membership.objects.exists()
+    assert (report.created, report.updated) == (0, 0)
+    found = {(line, field) for line, field, _message in report.errors}
+    assert found >= {
+        (3, "code"),
+        (4, "joined_on"),
+        (5, "joined_on"),
+        (7, "code"),
+        (8, "status"),
+        (8, "focal_point_email"),
+        (8, "focal_point_phone"),
+        (9, "cohort"),
+        (9, "focal_point_name"),
+        (10, "code"),
+    }
+    assert all(line != 2 and line != 6 for line, _f, _m in report.errors)
+    messages = {(line, field): message for line, field, message in report.errors}
+    assert "99.999.99.99" in messages[(3, "code")]
+    assert "line 2" in messages[(7, "code")]
+    assert "YYYY-MM-DD" in messages[(4, "joined_on")]
+    assert [e[0] for e in report.errors] == sorted(e[0] for e in report.errors)
+
+
+def test_header_problems(network: Network, communes: list[Collectivity]) -> None:
+    report = run(network, "code,colour,status,status\n05.091.01.01,red,,\n")
+    assert (1, "colour") in {(line, field) for line, field, _m in report.errors}
+    assert (1, "status") in {(line, field) for line, field, _m in report.errors}
+    assert not Membership.objects.exists()
+
+    report = run(network, "name,status\nBéni Mellal,active\n")
+    assert (1, "code") in {(line, field) for line, field, _m in report.errors}
+
+    report = run(network, "code,status\n05.091.01.01,active,extra\n")
+    assert report.errors[0][0] == 2 and "cells" in report.errors[0][2]
+    assert not Membership.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "code,status\n"])
+def test_empty_files(network: Network, text: str) -> None:
+    report = run(network, text)
+    assert len(report.errors) == 1 and not report.ok
+    assert not Membership.objects.exists()
+
+
+def test_wrong_encoding_raises_value_error(network: Network) -> None:
+    raw = io.BytesIO("code,focal_point_name\n05.091.01.01,Chargée\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="UTF-8"):
+        memberships_import_csv(network=network, file=io.TextIOWrapper(raw, encoding="utf-8-sig"))
+    with pytest.raises(ValueError, match="binary"):
+        run(network, "PK\x03\x04\x00\x00")
+
+
+def test_model_rules_apply(network: Network, communes: list[Collectivity]) -> None:
+    factories.MembershipFactory(
+        network=network,
+        collectivity=communes[0],
+        joined_on=datetime.date(2023, 1, 1),
+        left_on=datetime.date(2023, 6, 1),
+    )
+    report = run(network, "code,joined_on\n05.091.01.01,2024-01-01\n")
+    assert [(line, field) for line, field, _m in report.errors] == [(2, "joined_on")]
+    assert Membership.objects.get().joined_on == datetime.date(2023, 1, 1)
+
+
+def test_command(tmp_path: Path, network: Network, communes: list[Collectivity]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,joined_on\n05.091.01.01,tomorrow\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_members", str(bad), stdout=StringIO(), stderr=err)
+    assert "bad.csv, line 2, column joined_on:" in err.getvalue()
+
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8-sig")
+    out = StringIO()
+    call_command("import_members", str(good), dry_run=True, stdout=out)
+    assert "2 to create" in out.getvalue() and not Membership.objects.exists()
+    call_command("import_members", str(good), stdout=out)
+    assert Membership.objects.count() == 2
+
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("code,focal_point_name\n05.091.01.01,Chargée\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="UTF-8"):
+        call_command("import_members", str(latin), stdout=StringIO())
+    with pytest.raises(CommandError, match="not found"):
+        call_command("import_members", str(tmp_path / "none.csv"), stdout=StringIO())
