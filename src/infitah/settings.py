@@ -201,6 +201,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "infitah.accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# Renders AXES_LOCKOUT_TEMPLATE with the time to wait (and never fails: no 500s).
+AXES_LOCKOUT_CALLABLE = "infitah.accounts.views.lockout"
+# Each attempt during a lockout restarts the cool-off (the lockout page says so).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
@@ -287,7 +291,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
+    # /api/v1/: the version is a URL kwarg (see infitah/api/urls.py).
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "EXCEPTION_HANDLER": "infitah.api.exceptions.exception_handler",
@@ -303,6 +308,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "COMPONENT_SPLIT_REQUEST": True,
+    # No call to validator.swagger.io from the docs page (no third-party requests).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have a "kind"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CollectivityKindEnum": "infitah.territories.models.Collectivity.Kind",
+        "PartnerKindEnum": "infitah.network.models.Partner.Kind",
+        "CharterSectionKindEnum": "infitah.network.models.CharterSection.Kind",
+        "MembershipStatusEnum": "infitah.network.models.Membership.Status",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""Reads behind the public API, each with its joins chosen once.
+
+Every list here costs a fixed number of queries whatever the number of rows: codes of
+related rows come from joins (``F("parent__code")``), membership from an ``Exists``
+subquery, nested lists from one ``prefetch_related`` query each, and counts from
+conditional aggregates. ``tests/api/test_query_counts.py`` holds the API to that.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from infitah.network.models import (
+    CharterSection,
+    CharterVersion,
+    Membership,
+    Network,
+    Partner,
+    Principle,
+)
+from infitah.territories.models import Collectivity, CollectivityQuerySet
+
+PUBLIC_MEMBERSHIP_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED)
+
+
+def collectivity_list() -> CollectivityQuerySet:
+    """Every territorial unit, ordered by official code, ready for serialisation.
+
+    Returns:
+        Collectivities annotated with ``parent_code`` and ``region_code`` (``str`` or
+        ``None``) and ``is_member`` (``bool``: the unit has a public membership, active
+        or suspended, in any network). ``search_text`` is deferred (search filters on
+        it in SQL; the API never prints it).
+    """
+    public_memberships = Membership.objects.public().filter(collectivity=OuterRef("pk"))
+    return (
+        Collectivity.objects.annotate(
+            parent_code=F("parent__code"),
+            region_code=F("region__code"),
+            is_member=Exists(public_memberships),
+        )
+        .defer("search_text")
+        .order_by("code")
+    )
+
+
+def membership_list() -> QuerySet[Membership]:
+    """Public memberships (active and suspended) with their collectivity, by code.
+
+    Returns:
+        A ``Membership`` queryset with ``collectivity`` joined and the annotations
+        ``region_code`` (the collectivity's region code) and ``network_slug``.
+    """
+    return (
+        Membership.objects.public()
+        .select_related("collectivity")
+        .annotate(
+            region_code=F("collectivity__region__code"),
+            network_slug=F("network__slug"),
+        )
+        .order_by("collectivity__code", "network_id")
+    )
+
+
+def network_list() -> QuerySet[Network]:
+    """Networks with their principles and partners prefetched and member counts.
+
+    Returns:
+        A ``Network`` queryset ordered by primary key; each row carries the integer
+        annotations ``members_total`` and ``members_<kind>`` for every
+        :class:`Collectivity.Kind` (public memberships only), and the prefetched
+        ``principles`` and ``partners`` in their published order.
+    """
+    public = Q(memberships__status__in=PUBLIC_MEMBERSHIP_STATUSES)
+    counts = {
+        f"members_{kind}": Count(
+            "memberships", filter=public & Q(memberships__collectivity__kind=kind)
+        )
+        for kind in Collectivity.Kind.values
+    }
+    return (
+        Network.objects.annotate(members_total=Count("memberships", filter=public), **counts)
+        .prefetch_related(
+            Prefetch("principles", queryset=Principle.objects.order_by("order", "pk")),
+            Prefetch("partners", queryset=Partner.objects.order_by("order", "pk")),
+        )
+        .order_by("pk")
+    )
+
+
+def charter_version_list(*, today: datetime.date | None = None) -> QuerySet[CharterVersion]:
+    """Charter versions, newest effective first, with their sections prefetched.
+
+    Args:
+        today: the day that decides which version is in force (default: today in
+            the site's time zone).
+
+    Returns:
+        A ``CharterVersion`` queryset ordered by ``-effective_on`` then ``-pk``, with
+        ``network_slug`` and ``in_force_pk`` (the primary key of the version of the same
+        network in force on ``today``, or ``None`` before the first one takes effect).
+    """
+    day = today or timezone.localdate()
+    in_force = (
+        CharterVersion.objects.filter(network=OuterRef("network"), effective_on__lte=day)
+        .order_by("-effective_on", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        CharterVersion.objects.annotate(
+            network_slug=F("network__slug"), in_force_pk=Subquery(in_force)
+        )
+        .prefetch_related(
+            Prefetch("sections", queryset=CharterSection.objects.order_by("order", "pk"))
+        )
+        .order_by("-effective_on", "-pk")
+    )
