@@ -1,18 +1,92 @@
-"""allauth adapter: e-mails in the recipient's language."""
+"""django-allauth adapter: the user's language for e-mails and after signing in."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve, reverse
+from django.urls.exceptions import NoReverseMatch
 from django.utils import translation
 
 
+def url_in_language(url: str, language: str) -> str:
+    """Return ``url`` (a path on this site, with optional query) in ``language``.
+
+    ``/fr/members/?q=x`` becomes ``/ar/members/?q=x`` for ``"ar"``. A URL that is not
+    one of this site's language-prefixed pages (another host, the API) is returned
+    unchanged.
+    """
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return url
+    source_language = translation.get_language_from_path(parts.path)
+    if not source_language or source_language == language:
+        return url
+    with translation.override(source_language):
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            return url
+    with translation.override(language):
+        try:
+            path = reverse(
+                f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name,
+                args=match.args,
+                kwargs=match.kwargs,
+            )
+        except NoReverseMatch:
+            return url
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
+def _preferred_language(user: Any) -> str | None:
+    language = getattr(user, "preferred_language", None)
+    return language if language in dict(settings.LANGUAGES) else None
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """Send account e-mails in the user's preferred language when known."""
+    """Account e-mails and post-sign-in pages in the user's preferred language."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        user = context.get("user")
-        language = getattr(user, "preferred_language", None) or translation.get_language()
+        language = _preferred_language(context.get("user")) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new account's preferred language is the language it signed up in."""
+        language = translation.get_language()
+        if language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """The home page (``LOGIN_REDIRECT_URL``) in the user's preferred language."""
+        language = _preferred_language(request.user) or translation.get_language()
+        with translation.override(language):
+            return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """After signing in, continue in the user's preferred language.
+
+        A ``next`` page of this site is kept but moved to that language
+        (``/fr/members/`` → ``/ar/members/``); the language cookie is set too.
+        """
+        language = _preferred_language(user)
+        # The "signed in" message and the default page in that language too.
+        with translation.override(language or translation.get_language()):
+            response = super().post_login(request, user, **kwargs)
+        if language and isinstance(response, HttpResponseRedirect):
+            response["Location"] = url_in_language(response["Location"], language)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

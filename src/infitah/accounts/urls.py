@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Account pages of our own, under ``/<lang>/accounts/`` next to django-allauth's."""
+
+from django.urls import path
+
+from infitah.accounts import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+]
