@@ -55,6 +55,4 @@ def staff_a(commune_a: Collectivity) -> User:
 @pytest.fixture
 def coordinator(network: Network) -> User:
     """Network coordinator."""
-    return factories.NetworkRoleFactory(
-        network=network, user__email="coordinator@example.org"
-    ).user
+    return factories.NetworkRoleFactory(network=network, user__email="coordinator@example.org").user

@@ -107,9 +107,7 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 # SQLite by default (zero set-up); PostgreSQL with DATABASE_URL=postgres://...
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'infitah.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'infitah.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})

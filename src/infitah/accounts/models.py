@@ -21,9 +21,7 @@ class EmailUserManager(UserManager["User"]):
 
     use_in_migrations = True
 
-    def _create_user_by_email(
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> User:
+    def _create_user_by_email(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email), **extra_fields)

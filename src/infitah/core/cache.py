@@ -79,11 +79,7 @@ def cache_public_page(view: ViewFunc) -> ViewFunc:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return view(request, *args, **kwargs)
-        key = "page:{version}:{lang}:{path}".format(
-            version=current_content_version(),
-            lang=get_language(),
-            path=request.get_full_path(),
-        )
+        key = f"page:{current_content_version()}:{get_language()}:{request.get_full_path()}"
         cached = cache.get(key)
         if cached is not None:
             return cached

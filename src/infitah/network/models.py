@@ -91,8 +91,9 @@ class Partner(models.Model):
 
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("government body")
-        ASSOCIATION_OF_COLLECTIVITIES = "association_of_collectivities", _(
-            "association of collectivities"
+        ASSOCIATION_OF_COLLECTIVITIES = (
+            "association_of_collectivities",
+            _("association of collectivities"),
         )
         CIVIL_SOCIETY = "civil_society", _("civil-society organisation")
         INTERNATIONAL = "international", _("international organisation")
