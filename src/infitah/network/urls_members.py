@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The members directory: ``/<lang>/members/``."""
+
+from django.urls import path
+
+from infitah.network import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.member_directory, name="directory"),
+]
