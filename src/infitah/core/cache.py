@@ -10,6 +10,7 @@ nobody sees stale data, whatever the number of processes or hosts.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -79,7 +80,9 @@ def cache_public_page(view: ViewFunc) -> ViewFunc:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return view(request, *args, **kwargs)
-        key = f"page:{current_content_version()}:{get_language()}:{request.get_full_path()}"
+        # Hashed: query strings are visitor input (length, characters, endless variety).
+        digest = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()
+        key = f"page:{current_content_version()}:{get_language()}:{digest}"
         cached = cache.get(key)
         if cached is not None:
             return cached
