@@ -101,8 +101,9 @@ check: install
 	  DJANGO_ALLOWED_HOSTS=infitah.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 # Benchmark on its own database (never the user's); not part of `make test`.
+# Options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--postgres" (see bench/README.md).
 bench: install compilemessages bench-deps
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static
