@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from infitah.core.selectors import MAX_QUERY_LENGTH, clean_choice, clean_query, page_notice
 from infitah.core.templatetags.infitah import cohort_label, page_url, plain_isolate, web_url
@@ -99,10 +100,22 @@ def site(network: Network) -> dict[str, object]:
 
 
 # --------------------------------------------------------------------- home
-def test_home_without_network_explains_the_empty_state(client: Client, db: None) -> None:
-    response = client.get("/fr/")
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "has not been loaded yet"),
+        ("fr", "pas encore été chargées"),
+        ("ar", "لم تُحمَّل معطيات الشبكة بعد"),
+    ],
+)
+def test_home_without_network_explains_the_empty_state(
+    client: Client, db: None, lang: str, text: str
+) -> None:
+    response = client.get(f"/{lang}/")
     assert response.status_code == 200
-    assert "has not been loaded yet" in response.content.decode()
+    html = response.content.decode()
+    assert text in html
+    assert "manage.py load_reference_data" in html
 
 
 def test_home_shows_network_principles_partners(client: Client, site: dict[str, object]) -> None:
@@ -113,7 +126,55 @@ def test_home_shows_network_principles_partners(client: Client, site: dict[str, 
     assert positions == sorted(positions)
     assert "Impact pour le développement" in html
     assert "21 octobre 2022" in html
-    assert "66 collectivities" in html  # founding composition: 12 + 4 + 50
+    assert "il réunissait 66 collectivités" in html  # founding composition: 12 + 4 + 50
+    english = client.get("/en/").content.decode()
+    assert "It started with 66 collectivities:" in english
+
+
+@pytest.mark.parametrize(
+    ("lang", "figures"),
+    [
+        (
+            "en",
+            [
+                '<span class="stat__value">2</span> '
+                '<span class="stat__label">member regions of 2</span>',
+                '<span class="stat__value">1</span> '
+                '<span class="stat__label">member province or prefecture of 2</span>',
+                '<span class="stat__value">1</span> '
+                '<span class="stat__label">member commune of 1</span>',
+            ],
+        ),
+        (
+            "fr",
+            [
+                '<span class="stat__value">2</span> '
+                '<span class="stat__label">régions membres sur 2</span>',
+                '<span class="stat__value">1</span> '
+                '<span class="stat__label">province ou préfecture membre sur 2</span>',
+                '<span class="stat__value">1</span> '
+                '<span class="stat__label">commune membre sur 1</span>',
+            ],
+        ),
+        (
+            "ar",
+            [
+                '<span class="stat__value">2</span> '
+                '<span class="stat__label">جهتان عضوان من أصل 2</span>',
+                '<span class="stat__value">1</span> '
+                '<span class="stat__label">عمالة أو إقليم عضو من أصل 2</span>',
+                '<span class="stat__value">1</span> '
+                '<span class="stat__label">جماعة عضو من أصل 1</span>',
+            ],
+        ),
+    ],
+)
+def test_home_figures_put_each_number_inside_its_plural_string(
+    client: Client, site: dict[str, object], lang: str, figures: list[str]
+) -> None:
+    html = client.get(f"/{lang}/").content.decode()
+    for figure in figures:
+        assert f'<li class="stat">{figure}</li>' in html
 
 
 def test_home_figures_are_computed_from_the_data(
@@ -451,7 +512,10 @@ def test_template_filters() -> None:
     assert web_url("https://example.org/x") == "https://example.org/x"
     assert web_url(" javascript:alert(1)") == ""
     assert web_url("ftp://example.org") == ""
-    assert cohort_label("founding") == "founding members"
+    with translation.override("en"):
+        assert cohort_label("founding") == "founding members"
+    with translation.override("fr"):
+        assert cohort_label("founding") == "membres fondateurs"
     assert cohort_label("2023") == "2023"
 
 

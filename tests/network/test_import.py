@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from infitah.network.models import Membership, Network
 from infitah.network.services import ImportReport, memberships_import_csv
@@ -31,8 +32,10 @@ def communes(network: Network) -> list[Collectivity]:
     ]
 
 
-def run(network: Network, text: str, dry_run: bool = False) -> ImportReport:
-    return memberships_import_csv(network=network, file=io.StringIO(text), dry_run=dry_run)
+def run(network: Network, text: str, dry_run: bool = False, language: str = "en") -> ImportReport:
+    """Import ``text``; the report's messages are in ``language`` (English by default)."""
+    with translation.override(language):
+        return memberships_import_csv(network=network, file=io.StringIO(text), dry_run=dry_run)
 
 
 GOOD = (
@@ -132,8 +135,38 @@ def test_header_problems(network: Network, communes: list[Collectivity]) -> None
     assert (1, "code") in {(line, field) for line, field, _m in report.errors}
 
     report = run(network, "code,status\n05.091.01.01,active,extra\n")
-    assert report.errors[0][0] == 2 and "cells" in report.errors[0][2]
+    assert report.errors == [(2, "", "This row has 3 cells. The header has 2 columns.")]
     assert not Membership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "This row has 3 cells. The header has 2 columns."),
+        ("fr", "Cette ligne compte 3 cellules. L'en-tête compte 2 colonnes."),
+        ("ar", "يتضمن هذا السطر 3 خانات. يتضمن سطر العناوين عمودين."),  # 3-10 form; dual
+    ],
+)
+def test_cell_count_message_uses_plural_forms(
+    network: Network, communes: list[Collectivity], language: str, message: str
+) -> None:
+    report = run(network, "code,status\n05.091.01.01,active,extra\n", language=language)
+    assert report.errors == [(2, "", message)]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "At most 40 characters are allowed. This text has 41 characters."),
+        ("fr", "40 caractères au maximum sont autorisés. Ce texte compte 41 caractères."),
+        ("ar", "الحد الأقصى المسموح به 40 حرفا. يتضمن هذا النص 41 حرفا."),  # 11-99 form
+    ],
+)
+def test_length_message_uses_plural_forms(
+    network: Network, communes: list[Collectivity], language: str, message: str
+) -> None:
+    report = run(network, f"code,cohort\n05.091.01.01,{'x' * 41}\n", language=language)
+    assert report.errors == [(2, "cohort", message)]
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "code,status\n"])
@@ -145,7 +178,7 @@ def test_empty_files(network: Network, text: str) -> None:
 
 def test_wrong_encoding_raises_value_error(network: Network) -> None:
     raw = io.BytesIO("code,focal_point_name\n05.091.01.01,Chargée\n".encode("latin-1"))
-    with pytest.raises(ValueError, match="UTF-8"):
+    with translation.override("en"), pytest.raises(ValueError, match="not UTF-8 text"):
         memberships_import_csv(network=network, file=io.TextIOWrapper(raw, encoding="utf-8-sig"))
     with pytest.raises(ValueError, match="binary"):
         run(network, "PK\x03\x04\x00\x00")

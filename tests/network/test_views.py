@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.cache import cache
@@ -22,6 +23,7 @@ from tests.territories.test_views import (
 pytestmark = pytest.mark.django_db
 
 DIRECTORY = "/fr/members/"
+EN_DIRECTORY = "/en/members/"  # for the tests that read the page's English text
 
 
 @pytest.fixture
@@ -131,11 +133,16 @@ def test_directory_shows_columns(client: Client, members: dict[str, Membership])
     html = client.get(DIRECTORY).content.decode()
     assert "Béni Mellal" in html
     assert "21 octobre 2022" in html
-    assert "not documented" in html  # Béni Mellal's date of joining is unknown
-    assert "founding members" in html
+    assert "non documentée" in html  # Béni Mellal's date of joining is unknown
+    assert "membres fondateurs" in html
     assert "2023" in html
-    assert "membership suspended" in html
+    assert "adhésion suspendue" in html
     assert places_url("beni-mellal") in html
+    english = client.get(EN_DIRECTORY).content.decode()
+    assert "Oct. 21, 2022" in english
+    assert "not documented" in english
+    assert "founding members" in english
+    assert "membership suspended" in english
 
 
 def places_url(slug: str) -> str:
@@ -193,16 +200,28 @@ def test_directory_search_combines_with_filters(
 def test_directory_result_count_uses_plural_forms(
     client: Client, members: dict[str, Membership]
 ) -> None:
-    assert "1 member" in client.get(DIRECTORY, {"kind": "commune"}).content.decode()
-    assert "5 members" in client.get(DIRECTORY).content.decode()
+    def count(url: str, params: dict[str, str]) -> str:
+        html = client.get(url, params).content.decode()
+        found = re.search(r'<p class="result-count" id="result-count">(.*?)</p>', html)
+        assert found is not None
+        return found.group(1)
+
+    assert count(EN_DIRECTORY, {"kind": "commune"}) == "1 member"
+    assert count(EN_DIRECTORY, {}) == "5 members"
+    assert count(DIRECTORY, {"kind": "commune"}) == "1 membre"
+    assert count(DIRECTORY, {}) == "5 membres"
+    # Arabic has six plural forms: 0, 1, 2, 3-10, 11-99, 100 and more.
+    assert count("/ar/members/", {"kind": "commune"}) == "عضو واحد"
+    assert count("/ar/members/", {}) == "5 أعضاء"
+    assert count("/ar/members/", {"kind": "commune", "region": "01"}) == "لا يوجد أي عضو"
 
 
 def test_directory_incomplete_list_note(client: Client, members: dict[str, Membership]) -> None:
     note = "This list is being completed"
-    assert note in client.get(DIRECTORY).content.decode()
+    assert note in client.get(EN_DIRECTORY).content.decode()
     Network.objects.update(is_member_list_complete=True)
     cache.clear()  # QuerySet.update sends no signal; the loaders bump the version themselves
-    assert note not in client.get(DIRECTORY).content.decode()
+    assert note not in client.get(EN_DIRECTORY).content.decode()
 
 
 def test_directory_is_paginated_and_links_keep_filters(
@@ -222,17 +241,27 @@ def test_directory_is_paginated_and_links_keep_filters(
 
 
 @pytest.mark.parametrize(
-    ("page", "shown"), [("abc", 1), ("0", 3), ("-4", 3), ("99999", 3), ("2", 2), ("", 1)]
+    ("asked", "shown"), [("abc", 1), ("0", 3), ("-4", 3), ("99999", 3), ("2", 2), ("", 1)]
 )
 def test_directory_bad_page_is_clamped(
-    client: Client, network: Network, places: dict[str, Collectivity], page: str, shown: int
+    client: Client, network: Network, places: dict[str, Collectivity], asked: str, shown: int
 ) -> None:
     bulk_members(network, bulk_communes(places["province"], 60))
-    response = client.get(DIRECTORY, {"page": page})
+    response = client.get(EN_DIRECTORY, {"page": asked})
     assert response.status_code == 200
     assert response.context["page"].number == shown
     notice = "There is no page" in response.content.decode()
-    assert notice is (page not in ("", "2"))
+    assert notice is (asked not in ("", "2"))
+
+
+def test_directory_bad_page_notice_is_translated(
+    client: Client, network: Network, places: dict[str, Collectivity]
+) -> None:
+    bulk_members(network, bulk_communes(places["province"], 30))
+    french = client.get(DIRECTORY, {"page": "abc"}).content.decode()
+    assert 'La page <bdi dir="auto">abc</bdi> n\'existe pas' in french
+    arabic = client.get("/ar/members/", {"page": "9"}).content.decode()
+    assert 'لا توجد صفحة <bdi dir="auto">9</bdi>؛ تُعرض الصفحة 2.' in arabic
 
 
 @pytest.mark.parametrize(
@@ -261,25 +290,29 @@ def test_directory_invalid_filters_never_fail(
 def test_directory_unknown_region_and_kind_are_ignored_with_a_notice(
     client: Client, members: dict[str, Membership]
 ) -> None:
-    response = client.get(DIRECTORY, {"region": "atlantis", "kind": "planet"})
+    response = client.get(EN_DIRECTORY, {"region": "atlantis", "kind": "planet"})
     html = response.content.decode()
-    assert "There is no region" in html and "atlantis" in html
-    assert "Unknown kind" in html and "planet" in html
+    assert 'There is no region <bdi dir="auto">atlantis</bdi>' in html
+    assert 'Unknown kind <bdi dir="auto">planet</bdi>' in html
     assert len(response.context["page"].object_list) == 5
+    french = client.get(DIRECTORY, {"region": "atlantis"}).content.decode()
+    assert 'Il n\'existe pas de région <bdi dir="auto">atlantis</bdi>' in french
 
 
 def test_directory_empty_states(
     client: Client, network: Network, places: dict[str, Collectivity]
 ) -> None:
-    html = client.get(DIRECTORY).content.decode()
+    html = client.get(EN_DIRECTORY).content.decode()
     assert "No member has been entered yet." in html
     factories.MembershipFactory(network=network, collectivity=places["tanger"])
-    html = client.get(DIRECTORY, {"q": "Atlantide"}).content.decode()
+    html = client.get(EN_DIRECTORY, {"q": "Atlantide"}).content.decode()
     assert "No member matches these filters." in html
+    html = client.get(DIRECTORY, {"q": "Atlantide"}).content.decode()
+    assert "Aucun membre ne correspond à ces filtres." in html
 
 
 def test_directory_without_network(client: Client, db: None) -> None:
-    response = client.get(DIRECTORY)
+    response = client.get(EN_DIRECTORY)
     assert response.status_code == 200
     assert "has not been set up yet" in response.content.decode()
 
@@ -358,7 +391,10 @@ def test_network_page_shows_charter_in_force(
     for version in ("0.9", "1.0", "2.0"):
         assert f'href="/fr/network/charter/{version}/"' in html
     assert "21 octobre 2022" in html and "1 juillet 2022" in html and "1 janvier 2999" in html
-    assert "upcoming" in html and "superseded" in html and "in force" in html
+    assert "à venir" in html and "remplacée" in html and "en vigueur" in html
+    english = client.get("/en/network/").content.decode()
+    for state in ("upcoming", "superseded", "in force"):
+        assert f">{state}</span>" in english
 
 
 def test_network_page_shows_founding_and_partners(client: Client, network: Network) -> None:
@@ -373,40 +409,60 @@ def test_network_page_shows_founding_and_partners(client: Client, network: Netwo
         website="https://example.org/dgct",
     )
     factories.PartnerFactory(network=network, name_fr="Bad link", website="javascript:alert(1)")
-    html = client.get("/fr/network/").content.decode()
-    assert "21 octobre 2022" in html
+    html = client.get("/en/network/").content.decode()
+    assert "Oct. 21, 2022" in html
     assert "66 founding collectivities" in html
     for part in (
-        "12</span> regions",
-        "4</span> provincial and prefectural councils",
-        "50</span> communes",
+        '<span class="founding__count">12</span> regions',
+        '<span class="founding__count">4</span> provincial and prefectural councils',
+        '<span class="founding__count">50</span> communes',
     ):
         assert part in html
     assert html.index("Direction générale") < html.index("Association des régions")
     assert 'href="https://example.org/dgct"' in html
     assert "javascript:" not in html
     assert "No version of the charter has taken effect yet." in html
+    french = client.get("/fr/network/").content.decode()
+    assert "21 octobre 2022" in french
+    assert "66 collectivités fondatrices" in french
+    for part in (
+        '<span class="founding__count">12</span> régions',
+        '<span class="founding__count">4</span> conseils provinciaux et préfectoraux',
+        '<span class="founding__count">50</span> communes',
+    ):
+        assert part in french
+    arabic = client.get("/ar/network/").content.decode()
+    for part in (  # 12 and 50: the 11-99 form; 4: the 3-10 form
+        '<span class="founding__count">12</span> جهة',
+        '<span class="founding__count">4</span> مجالس عمالات وأقاليم',
+        '<span class="founding__count">50</span> جماعة',
+    ):
+        assert part in arabic
 
 
 def test_network_page_without_network(client: Client, db: None) -> None:
     response = client.get("/ar/network/")
     assert response.status_code == 200
-    assert "has not been set up yet" in response.content.decode()
+    assert "لم تُهيَّأ الشبكة بعد" in response.content.decode()
+    english = client.get("/en/network/").content.decode()
+    assert "has not been set up yet" in english
 
 
 def test_charter_version_pages(
     client: Client, network: Network, charter: dict[str, object]
 ) -> None:
-    old = client.get("/fr/network/charter/0.9/")
+    old = client.get("/en/network/charter/0.9/")
     assert old.status_code == 200
     html = old.content.decode()
-    assert "Ancien texte" in html
+    assert "Ancien texte" in html  # no English text: the French one is shown
     assert "no longer in force" in html
-    assert 'href="/fr/network/charter/1.0/"' in html
-    current = client.get("/fr/network/charter/1.0/").content.decode()
+    assert 'href="/en/network/charter/1.0/"' in html
+    current = client.get("/en/network/charter/1.0/").content.decode()
     assert "This is the version in force." in current
-    future = client.get("/fr/network/charter/2.0/").content.decode()
+    future = client.get("/en/network/charter/2.0/").content.decode()
     assert "has not taken effect yet" in future and "Texte futur" in future
+    french = client.get("/fr/network/charter/0.9/").content.decode()
+    assert "plus en vigueur" in french and 'href="/fr/network/charter/1.0/"' in french
 
 
 @pytest.mark.parametrize("version", ["3.0", "nope", "%00", "%0A", "1.0.0", "9" * 300])

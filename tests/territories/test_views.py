@@ -156,6 +156,15 @@ def test_browser_lists_every_region_with_counts(
     assert summaries["01"].provinces == 1  # the prefecture counts as second level
     assert summaries["01"].members == 0
     assert response.context["counts"] == {"region": 2, "province": 2, "commune": 2}
+    # One plural string per number, in each language (Arabic has a dual form).
+    assert "2 régions\n  · 2 provinces et préfectures\n  · 2 communes</p>" in html
+    assert "1 d'entre elles est membre du réseau." in html
+    english = client.get("/en/territories/").content.decode()
+    assert "2 regions\n  · 2 provinces and prefectures\n  · 2 communes</p>" in english
+    assert "1 of them is a member of the network." in english
+    arabic = client.get("/ar/territories/").content.decode()
+    assert "جهتان\n  · عمالتان أو إقليمان\n  · جماعتان</p>" in arabic
+    assert "واحدة منها عضو في الشبكة." in arabic
 
 
 def test_browser_without_data_shows_empty_state(client: Client, db: None) -> None:
@@ -197,7 +206,9 @@ def test_browser_search_with_no_result_has_empty_state(
     response = client.get("/fr/territories/", {"q": "Atlantide"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
-    assert "No territory has this name" in response.content.decode()
+    assert "Aucun territoire ne porte ce nom." in response.content.decode()
+    english = client.get("/en/territories/", {"q": "Atlantide"}).content.decode()
+    assert "No territory has this name" in english
 
 
 def test_browser_search_is_paginated_and_keeps_the_query(
@@ -214,12 +225,12 @@ def test_browser_search_is_paginated_and_keeps_the_query(
     assert len(last.context["page"].object_list) == 10
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", "9" * 40])
+@pytest.mark.parametrize("asked", ["abc", "0", "-1", "99999", "1.5", "9" * 40])
 def test_browser_bad_page_numbers_never_fail(
-    client: Client, geography: dict[str, Collectivity], page: str
+    client: Client, geography: dict[str, Collectivity], asked: str
 ) -> None:
     bulk_communes(geography["province"], 30)
-    response = client.get("/fr/territories/", {"q": "commune", "page": page})
+    response = client.get("/en/territories/", {"q": "commune", "page": asked})
     assert response.status_code == 200
     assert response.context["page"].number in (1, 2)
     assert "There is no page" in response.content.decode()
@@ -240,7 +251,7 @@ def test_browser_like_wildcards_are_literal(
 ) -> None:
     bulk_communes(geography["province"], 3, prefix="P")
     # "%" folds to nothing: the region list is shown, not every unit as "matching".
-    response = client.get("/fr/territories/", {"q": "%"})
+    response = client.get("/en/territories/", {"q": "%"})
     assert response.context["is_search"] is False
     assert len(response.context["region_summaries"]) == 2
     assert "has no letters or digits" in response.content.decode()
@@ -264,8 +275,11 @@ def test_commune_page_shows_facts_and_links(
     for figure in ("209\xa0594", "192\xa0676", "55\xa0321"):
         assert figure in html
     assert "Urbain" in html or "urban" in html.lower()
-    assert "Not a member of the network." in html
+    assert "pas membre du réseau." in html
     assert "بني ملال" in html  # the Arabic name is shown beside the French one
+    english = client.get(f"/en/territories/{commune.slug}/").content.decode()
+    assert "Not a member of the network." in english
+    assert "209,594" in english
 
 
 def test_commune_page_shows_membership_and_focal_point(

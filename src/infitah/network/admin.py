@@ -270,18 +270,30 @@ class MembershipAdmin(
     @staticmethod
     def _import_summary(report: Any) -> str:
         created = ngettext(
-            "%(count)d membership created", "%(count)d memberships created", report.created
+            # Translators: a list item, inserted as %(created)s in "The file is correct.
+            # Importing it would give: %(created)s, %(updated)s." and in "Import done: …".
+            "%(count)d membership created",
+            "%(count)d memberships created",
+            report.created,
         ) % {"count": report.created}
         updated = ngettext(
-            "%(count)d membership updated", "%(count)d memberships updated", report.updated
+            # Translators: a list item, inserted as %(updated)s after %(created)s ("2
+            # memberships created") in "Importing it would give: …" and "Import done: …".
+            "%(count)d membership updated",
+            "%(count)d memberships updated",
+            report.updated,
         ) % {"count": report.updated}
         if report.dry_run:
             return gettext(
+                # Translators: %(created)s is "2 memberships created", %(updated)s is
+                # "1 membership updated" (each already translated with its plural form).
                 "The file is correct. Importing it would give: %(created)s, %(updated)s."
             ) % {
                 "created": created,
                 "updated": updated,
             }
+        # Translators: %(created)s is "2 memberships created", %(updated)s is
+        # "1 membership updated" (each already translated with its plural form).
         return gettext("Import done: %(created)s, %(updated)s.") % {
             "created": created,
             "updated": updated,

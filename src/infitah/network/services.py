@@ -21,6 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from infitah.core.cache import bump_content_version
 from infitah.core.text import strip_bidi_controls
@@ -363,7 +364,11 @@ def _parse_rows(text: str, errors: list[tuple[int, str, str]]) -> tuple[list[str
                     (
                         start,
                         "",
-                        _("Too many rows: at most %(count)d rows can be imported at once.")
+                        ngettext(
+                            "Too many rows: at most %(count)d row can be imported at once.",
+                            "Too many rows: at most %(count)d rows can be imported at once.",
+                            MAX_IMPORT_ROWS,
+                        )
                         % {"count": MAX_IMPORT_ROWS},
                     )
                 )
@@ -377,8 +382,7 @@ def _parse_rows(text: str, errors: list[tuple[int, str, str]]) -> tuple[list[str
                     (
                         start,
                         "",
-                        _("This row has %(cells)d cells but the header has %(columns)d.")
-                        % {"cells": len(cells), "columns": len(header)},
+                        _too_many_cells(len(cells), len(header)),
                     )
                 )
                 continue
@@ -389,6 +393,46 @@ def _parse_rows(text: str, errors: list[tuple[int, str, str]]) -> tuple[list[str
     except csv.Error as exc:
         errors.append((reader.line_num or 1, "", _("Malformed CSV: %(error)s") % {"error": exc}))
     return header, rows
+
+
+def _too_many_cells(cells: int, columns: int) -> str:
+    """Return the message for a row with more cells than the header has columns.
+
+    Two whole sentences, each with its own plural forms (one number per sentence).
+    """
+    row = ngettext(
+        # Translators: first sentence of an import error; the next says how many
+        # columns the header has.
+        "This row has %(count)d cell.",
+        "This row has %(count)d cells.",
+        cells,
+    ) % {"count": cells}
+    header = ngettext(
+        # Translators: second sentence of an import error, after "This row has 5 cells."
+        "The header has %(count)d column.",
+        "The header has %(count)d columns.",
+        columns,
+    ) % {"count": columns}
+    return f"{row} {header}"
+
+
+def _too_long(length: int, maximum: int) -> str:
+    """Return the message for a text of ``length`` characters over ``maximum``."""
+    allowed = ngettext(
+        # Translators: first sentence of an import error about a cell's text; the next
+        # says how long the text is.
+        "At most %(count)d character is allowed.",
+        "At most %(count)d characters are allowed.",
+        maximum,
+    ) % {"count": maximum}
+    found = ngettext(
+        # Translators: second sentence of an import error, after "At most 40 characters
+        # are allowed."
+        "This text has %(count)d character.",
+        "This text has %(count)d characters.",
+        length,
+    ) % {"count": length}
+    return f"{allowed} {found}"
 
 
 def _check_header(header: list[str], errors: list[tuple[int, str, str]]) -> bool:
@@ -492,8 +536,7 @@ def _validate_row(
                 (
                     row.line,
                     name,
-                    _("%(length)d characters; at most %(max)d are allowed.")
-                    % {"length": len(value), "max": max_length},
+                    _too_long(len(value), max_length),
                 )
             )
         elif name == "focal_point_email" and value:

@@ -43,6 +43,7 @@ class RegionListFilter(admin.SimpleListFilter):
     1,600 units; subclasses set ``lookup`` (the path to the region's id).
     """
 
+    # Translators: title of an admin list filter; Django shows it as "By region".
     title = _("region")
     parameter_name = "region"
     lookup = "region_id"

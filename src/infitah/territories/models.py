@@ -56,12 +56,15 @@ class Collectivity(TimeStampedModel):
     """
 
     class Kind(models.TextChoices):
+        # Translators: kinds of territorial unit (choice labels, in lower case; shown
+        # capitalised where they start a cell). "commune" is the Moroccan commune (جماعة).
         REGION = "region", _("region")
         PREFECTURE = "prefecture", _("prefecture")
         PROVINCE = "province", _("province")
         COMMUNE = "commune", _("commune")
 
     class AreaType(models.TextChoices):
+        # Translators: whether a commune is urban or rural (choice labels, in lower case).
         URBAN = "urban", _("urban")
         RURAL = "rural", _("rural")
 
