@@ -9,6 +9,7 @@ select of 1,600 collectivities.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
@@ -17,6 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from infitah.core.text import search_tokens
 from infitah.network.models import CharterVersion, Membership, Network
@@ -24,6 +28,8 @@ from infitah.territories.models import Collectivity, CollectivityQuerySet
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+    FilterSetClass = type[django_filters.FilterSet]
 
 #: Longest accepted search query, in characters.
 MAX_QUERY_LENGTH = 200
@@ -203,3 +209,45 @@ class CharterVersionFilter(django_filters.FilterSet):
     class Meta:
         model = CharterVersion
         fields: list[str] = []
+
+
+# --- Backend -------------------------------------------------------------------------
+
+
+@functools.cache
+def filter_parameters(filterset_class: FilterSetClass) -> frozenset[str] | None:
+    """Return the query parameters that ``filterset_class`` reads, or ``None`` if unsure.
+
+    Each filter's form widget reads the parameter of its own name, except multi-value
+    widgets (ranges, lookup choices) that read suffixed names: for those, ``None``.
+    """
+    names = []
+    for name, flt in filterset_class.base_filters.items():
+        widget = flt.extra.get("widget", flt.field_class.widget)
+        widget_class = widget if isinstance(widget, type) else type(widget)
+        if issubclass(widget_class, forms.MultiWidget):
+            return None
+        names.append(name)
+    return frozenset(names)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the query string names none of the filters.
+
+    A filter set bound to a query string without any of its parameters filters
+    nothing (every value is empty, so every filter returns the rows as they are), but
+    building it deep-copies its filters and validates a form: about a tenth of an
+    uncached list request. ``?page=2&lang=fr`` therefore costs no filter set at all;
+    any filter parameter, valid or not, goes through django-filter as before.
+    """
+
+    def filter_queryset(
+        self, request: Request, queryset: QuerySet[Any], view: APIView
+    ) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        parameters = filter_parameters(filterset_class)
+        if parameters is not None and parameters.isdisjoint(request.query_params.keys()):
+            return queryset
+        return cast("QuerySet[Any]", super().filter_queryset(request, queryset, view))

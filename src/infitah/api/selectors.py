@@ -9,6 +9,7 @@ conditional aggregates. ``tests/api/test_query_counts.py`` holds the API to that
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -35,16 +36,34 @@ def collectivity_list() -> CollectivityQuerySet:
         or suspended, in any network). ``search_text`` is deferred (search filters on
         it in SQL; the API never prints it).
     """
+    return with_related_codes(collectivities()).defer("search_text")
+
+
+def collectivities() -> CollectivityQuerySet:
+    """Every territorial unit by official code, with what filters and counts need.
+
+    Returns:
+        Collectivities annotated with ``is_member`` only (see :func:`collectivity_list`):
+        counting them joins nothing. A fresh clone of a queryset built once: resolving
+        the ``Exists`` subquery costs more than the rest of a detail request's ORM work.
+    """
+    return _collectivities().all()
+
+
+@functools.cache
+def _collectivities() -> CollectivityQuerySet:
+    """The queryset behind :func:`collectivities`, never evaluated itself."""
     public_memberships = Membership.objects.public().filter(collectivity=OuterRef("pk"))
-    return (
-        Collectivity.objects.annotate(
-            parent_code=F("parent__code"),
-            region_code=F("region__code"),
-            is_member=Exists(public_memberships),
-        )
-        .defer("search_text")
-        .order_by("code")
-    )
+    return Collectivity.objects.annotate(is_member=Exists(public_memberships)).order_by("code")
+
+
+def with_related_codes(queryset: CollectivityQuerySet) -> CollectivityQuerySet:
+    """Add ``parent_code`` and ``region_code`` (two LEFT JOINs on foreign keys).
+
+    The joins never change the number of rows, so ``queryset`` (without them) can be
+    counted instead of the result.
+    """
+    return queryset.annotate(parent_code=F("parent__code"), region_code=F("region__code"))
 
 
 def membership_list() -> QuerySet[Membership]:
@@ -54,14 +73,33 @@ def membership_list() -> QuerySet[Membership]:
         A ``Membership`` queryset with ``collectivity`` joined and the annotations
         ``region_code`` (the collectivity's region code) and ``network_slug``.
     """
-    return (
-        Membership.objects.public()
-        .select_related("collectivity")
-        .annotate(
-            region_code=F("collectivity__region__code"),
-            network_slug=F("network__slug"),
-        )
-        .order_by("collectivity__code", "network_id")
+    return with_membership_codes(memberships()).select_related("collectivity")
+
+
+def memberships() -> QuerySet[Membership]:
+    """Public memberships ordered by collectivity code, then network: no annotation.
+
+    Counting them joins nothing (see :func:`with_membership_codes`). A fresh clone of a
+    queryset built once.
+    """
+    return _memberships().all()
+
+
+@functools.cache
+def _memberships() -> QuerySet[Membership]:
+    """The queryset behind :func:`memberships`, never evaluated itself."""
+    return Membership.objects.public().order_by("collectivity__code", "network_id")
+
+
+def with_membership_codes(queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Add ``region_code`` and ``network_slug``.
+
+    Joins along non-null foreign keys (collectivity, network) and a LEFT JOIN (the
+    region): the number of rows is unchanged.
+    """
+    return queryset.annotate(
+        region_code=F("collectivity__region__code"),
+        network_slug=F("network__slug"),
     )
 
 

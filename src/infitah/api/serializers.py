@@ -9,6 +9,7 @@ serialising a row never runs a query.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import models
@@ -64,10 +65,27 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         return None if value in ("", None) else super().to_representation(value)
 
 
+class FieldsOnceMixin:
+    """Build a model serializer's fields once per class, then copy them per instance.
+
+    ``ModelSerializer.get_fields`` introspects the model on every instance (about half
+    a millisecond per nested serializer); its result depends only on the class, so it
+    is kept and deep-copied, as DRF itself does with declared fields.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            cls._fields_built_once = built  # type: ignore[attr-defined]
+        return copy.deepcopy(built)
+
+
 # --- Territories ---------------------------------------------------------------------
 
 
-class CollectivitySerializer(serializers.ModelSerializer[Collectivity]):
+class CollectivitySerializer(FieldsOnceMixin, serializers.ModelSerializer[Collectivity]):
     """A territorial unit: region, prefecture, province or commune."""
 
     name = serializers.CharField(
@@ -161,7 +179,7 @@ class FocalPointSerializer(serializers.Serializer[Membership]):
     phone = serializers.CharField(source="focal_point_phone", read_only=True)
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(FieldsOnceMixin, serializers.ModelSerializer[Membership]):
     """A public membership (active or suspended) of a collectivity in a network."""
 
     network = serializers.CharField(source="network_slug", read_only=True)
@@ -205,7 +223,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
 # --- Network -------------------------------------------------------------------------
 
 
-class PrincipleSerializer(serializers.ModelSerializer[Principle]):
+class PrincipleSerializer(FieldsOnceMixin, serializers.ModelSerializer[Principle]):
     """One of the network's openness principles."""
 
     class Meta:
@@ -214,7 +232,7 @@ class PrincipleSerializer(serializers.ModelSerializer[Principle]):
         read_only_fields = fields
 
 
-class PartnerSerializer(serializers.ModelSerializer[Partner]):
+class PartnerSerializer(FieldsOnceMixin, serializers.ModelSerializer[Partner]):
     """An organisation that supports the network."""
 
     class Meta:
@@ -253,7 +271,7 @@ class MemberCountsSerializer(serializers.Serializer[Network]):
     total = serializers.IntegerField(source="members_total", read_only=True)
 
 
-class NetworkSerializer(serializers.ModelSerializer[Network]):
+class NetworkSerializer(FieldsOnceMixin, serializers.ModelSerializer[Network]):
     """A network of open territorial collectivities."""
 
     founding_composition = FoundingCompositionSerializer(source="*", read_only=True)
@@ -284,7 +302,7 @@ class NetworkSerializer(serializers.ModelSerializer[Network]):
 # --- Charter -------------------------------------------------------------------------
 
 
-class CharterSectionSerializer(serializers.ModelSerializer[CharterSection]):
+class CharterSectionSerializer(FieldsOnceMixin, serializers.ModelSerializer[CharterSection]):
     """One section of a charter version, in order."""
 
     class Meta:
@@ -293,7 +311,7 @@ class CharterSectionSerializer(serializers.ModelSerializer[CharterSection]):
         read_only_fields = fields
 
 
-class CharterVersionSerializer(serializers.ModelSerializer[CharterVersion]):
+class CharterVersionSerializer(FieldsOnceMixin, serializers.ModelSerializer[CharterVersion]):
     """A version of the network's charter and its sections."""
 
     network = serializers.CharField(source="network_slug", read_only=True)

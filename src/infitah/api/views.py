@@ -3,20 +3,22 @@
 Everything here is public data, so the API uses no authentication (no session
 lookup, no CSRF) and answers every unsafe method with 405. The language of
 translated fields is ``?lang=ar|fr|en``, else the language cookie or
-``Accept-Language`` (Django's ``LocaleMiddleware``). Anonymous answers are cached by
-public-content version (see :mod:`infitah.core.cache`): a change anywhere invalidates
-them at once.
+``Accept-Language`` (Django's ``LocaleMiddleware``). Answers are marked public
+(:func:`infitah.core.cache.mark_public`): the public-page cache middleware serves
+anonymous visitors a stored copy, keyed by public-content version, so a change
+anywhere invalidates them at once.
+
+Collectivities and members, the large lists, are built as plain dicts from
+``values_list`` tuples (:mod:`infitah.api.rows`) instead of DRF's field-by-field
+serializers, which stay the documented shape (the OpenAPI schema) and the reference
+the tests compare with, byte for byte.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse as django_reverse
@@ -38,19 +40,21 @@ from rest_framework.decorators import (
     permission_classes,
 )
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from infitah.api import filters, selectors
+from infitah.api import filters, rows, selectors
 from infitah.api import serializers as api_serializers
-from infitah.core.cache import current_content_version
+from infitah.core.cache import mark_public
 from infitah.network.models import CharterVersion, Membership, Network
 from infitah.territories.models import Collectivity
 
 #: Codes contain dots (``01.011.01.03``): the default ``[^/.]+`` would cut them.
-CODE_REGEX = r"[0-9A-Za-z.\-]+"
+CODE_REGEX = rows.CODE_REGEX
 
 LANG_PARAMETER = OpenApiParameter(
     name="lang",
@@ -102,26 +106,12 @@ def _activate_requested_language(request: Request) -> None:
     request._request.LANGUAGE_CODE = lang
 
 
-def _plain(data: Any) -> Any:
-    """Return ``data`` as plain dicts, lists and strings, ready to be cached.
-
-    DRF's links are ``Hyperlink`` strings that keep a reference to their model
-    instance; pickling them would store (and unpickle on every hit) whole rows.
-    """
-    if isinstance(data, dict):
-        return {key: _plain(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_plain(value) for value in data]
-    if isinstance(data, str):
-        return str(data)
-    return data
-
-
 class PublicReadOnlyViewSet(viewsets.GenericViewSet):
-    """Base of the public endpoints: anonymous, read-only, language-aware, cached."""
+    """Base of the public endpoints: anonymous, read-only, language-aware, cacheable."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    filter_backends: tuple[type[BaseFilterBackend], ...] = (filters.FilterBackend,)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -133,50 +123,39 @@ class PublicReadOnlyViewSet(viewsets.GenericViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         # JSON and the browsable HTML share an address.
         patch_vary_headers(response, ("Accept",))
-        return response
-
-    def cached(self, request: Request, produce: Callable[[], Response]) -> Response:
-        """Return ``produce()``, or its data cached for this exact address and language.
-
-        The key holds the public-content version, so any change to public data makes
-        the next request compute a fresh answer. ``PUBLIC_PAGE_CACHE_SECONDS = 0``
-        turns caching off. Errors are never cached (they are raised, not returned).
-        """
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if seconds <= 0:
-            return produce()
-        raw_key = "|".join(
-            (
-                str(current_content_version()),
-                translation.get_language() or "",
-                request.scheme or "",
-                request.get_host(),
-                request.get_full_path(),
-            )
-        )
-        key = "api:" + hashlib.sha256(raw_key.encode()).hexdigest()
-        data = cache.get(key)
-        if data is not None:
-            return Response(data)
-        response = produce()
-        if response.status_code == 200:
-            payload = _plain(response.data)
-            transaction.on_commit(lambda: cache.set(key, payload, seconds))
+        if request.method in ("GET", "HEAD"):
+            # Stored by PublicPageCacheMiddleware (200s to anonymous visitors only).
+            mark_public(response)
         return response
 
 
-class CachedReadOnlyModelViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicReadOnlyViewSet
-):
-    """List and detail, both cached (see :meth:`PublicReadOnlyViewSet.cached`)."""
+class ReadOnlyModelViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicReadOnlyViewSet):
+    """List and detail through the serializer (small answers: network, charter)."""
+
+
+class PlainRowsListMixin(mixins.ListModelMixin, PublicReadOnlyViewSet):
+    """A list whose rows are built by :attr:`row_builder` from ``values_list`` tuples.
+
+    Filtering and pagination are the usual ones (same queries, same page body); only
+    the rows skip the serializer. ``plain_rows = False`` serves the same answer
+    through :attr:`serializer_class` (the reference the tests compare with).
+    """
+
+    row_builder: ClassVar[type[rows.RowBuilder]]
+    plain_rows: ClassVar[bool] = True
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        parent = super().list
-        return self.cached(request, lambda: parent(request, *args, **kwargs))
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        parent = super().retrieve
-        return self.cached(request, lambda: parent(request, *args, **kwargs))
+        if not self.plain_rows:
+            return super().list(request, *args, **kwargs)
+        build = self.row_builder(request)
+        source = build.source()
+        filtered = self.filter_queryset(source)
+        # Nothing filtered (the usual case): the prebuilt tuples query applies.
+        queryset = build.all_values() if filtered is source else build.values(filtered)
+        page = self.paginate_queryset(rows.CountedRows(queryset, count_queryset=filtered))  # type: ignore[arg-type]
+        if page is None:
+            return Response(build.many(queryset))
+        return self.get_paginated_response(build.many(page))
 
 
 @extend_schema_view(
@@ -199,16 +178,29 @@ class CachedReadOnlyModelViewSet(
         responses={200: api_serializers.CollectivitySerializer, 404: ERROR_RESPONSE},
     ),
 )
-class CollectivityViewSet(CachedReadOnlyModelViewSet):
+class CollectivityViewSet(mixins.RetrieveModelMixin, PlainRowsListMixin):
     """Every territorial unit (members or not), by official code."""
 
     serializer_class = api_serializers.CollectivitySerializer
+    row_builder = rows.CollectivityRows
     filterset_class = filters.CollectivityFilter
     lookup_field = "code"
     lookup_value_regex = CODE_REGEX
 
     def get_queryset(self) -> QuerySet[Collectivity]:
         return selectors.collectivity_list()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # One unit as a plain row (see PlainRowsListMixin); no docstring: drf-spectacular
+        # would publish it. Http404 (-> 404 error body) when no unit has this code or
+        # the query string filters it out, as DRF's get_object does.
+        if not self.plain_rows:
+            return super().retrieve(request, *args, **kwargs)
+        build = self.row_builder(request)
+        queryset = build.values(self.filter_queryset(build.source()))
+        lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        row = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
+        return Response(build(row))
 
 
 @extend_schema_view(
@@ -227,18 +219,15 @@ class CollectivityViewSet(CachedReadOnlyModelViewSet):
         },
     ),
 )
-class MemberViewSet(mixins.ListModelMixin, PublicReadOnlyViewSet):
+class MemberViewSet(PlainRowsListMixin):
     """Public memberships of the network."""
 
     serializer_class = api_serializers.MembershipSerializer
+    row_builder = rows.MembershipRows
     filterset_class = filters.MembershipFilter
 
     def get_queryset(self) -> QuerySet[Membership]:
         return selectors.membership_list()
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        parent = super().list
-        return self.cached(request, lambda: parent(request, *args, **kwargs))
 
 
 @extend_schema_view(
@@ -261,7 +250,7 @@ class MemberViewSet(mixins.ListModelMixin, PublicReadOnlyViewSet):
         responses={200: api_serializers.NetworkSerializer, 404: ERROR_RESPONSE},
     ),
 )
-class NetworkViewSet(CachedReadOnlyModelViewSet):
+class NetworkViewSet(ReadOnlyModelViewSet):
     """The network(s) with principles, partners and member counts."""
 
     serializer_class = api_serializers.NetworkSerializer
@@ -270,6 +259,16 @@ class NetworkViewSet(CachedReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Network]:
         return selectors.network_list()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Counted without the member-count aggregates (a GROUP BY over every membership).
+        queryset = self.get_queryset()
+        page = self.paginate_queryset(
+            rows.CountedRows(queryset, count_queryset=Network.objects.all())  # type: ignore[arg-type]
+        )
+        if page is None:  # pragma: no cover - the API always paginates
+            return Response(self.get_serializer(queryset, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 @extend_schema_view(
@@ -308,7 +307,7 @@ class NetworkViewSet(CachedReadOnlyModelViewSet):
         },
     ),
 )
-class CharterViewSet(CachedReadOnlyModelViewSet):
+class CharterViewSet(ReadOnlyModelViewSet):
     """Charter versions (newest first) and their sections."""
 
     serializer_class = api_serializers.CharterVersionSerializer

@@ -106,7 +106,7 @@ class PublicPageCacheMiddleware:
     ``PUBLIC_PAGE_CACHE_SECONDS`` > 0, and it carries no session or messages cookie.
     The key holds the public-content version (read first, so a change committed while
     a page renders can only ever be stored under a version nobody reads any more), the
-    path and query string, and for language-neutral paths (the API) the ``Accept``,
+    scheme, host, path and query string, and for language-neutral paths (the API) the ``Accept``,
     ``Accept-Language`` and language-cookie values. A response is stored only when the
     view marked it with :func:`mark_public`, its status is 200, it sets no cookie and
     the visitor is anonymous. Stored: status, headers and body bytes.
@@ -127,7 +127,8 @@ class PublicPageCacheMiddleware:
 
     def _key(self, request: HttpRequest) -> str:
         path = request.get_full_path()
-        parts = [path]
+        # Scheme and host: bodies may hold absolute URLs (the API's links).
+        parts = [request.scheme, request.get_host(), path]
         if not path.startswith(self.prefixes):
             meta = request.META
             parts += [
