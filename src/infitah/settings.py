@@ -172,7 +172,8 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's, with the message Django 5.2's Arabic catalogue lacks.
+        "NAME": "infitah.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -210,6 +211,11 @@ AXES_LOCKOUT_CALLABLE = "infitah.accounts.views.lockout"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Behind nginx: the number of proxies that append to X-Forwarded-For, so that axes sees
+# the visitor's address and not the proxy's (0 = direct connections).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # --- E-mail -----------------------------------------------------------------

@@ -163,3 +163,67 @@ def test_account_management_pages_need_no_script(
     assert '<html lang="fr"' in html
     assert "<script" not in html
     assert 'style="' not in html
+
+
+def test_emails_name_the_site_not_example_com(client: Client) -> None:
+    """The verification e-mail names Infitah and the address the links point to."""
+    client.post(
+        "/ar/accounts/signup/",
+        {"email": "site-name@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "example.com" not in body
+    assert "انفتاح" in body  # the site's name in the language of the e-mail
+    assert "testserver" in body
+
+
+def test_emails_use_a_configured_site(client: Client) -> None:
+    from django.contrib.sites.models import Site
+
+    Site.objects.filter(pk=1).update(name="Open Network", domain="open.example.net")
+    client.post(
+        "/en/accounts/signup/",
+        {"email": "configured@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    body = mail.outbox[0].body
+    assert "Open Network" in body and "open.example.net" in body
+
+
+def test_admin_sign_in_refuses_an_unconfirmed_address(client: Client) -> None:
+    """Whoever signs up with an address need not own it; the admin must not let them in.
+
+    (Here the account even holds a role, e.g. given by mistake before this was checked.)
+    """
+    client.post(
+        "/en/accounts/signup/",
+        {"email": "colleague@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    user = User.objects.get(email="colleague@example.org")
+    user.is_staff = True
+    user.save()
+    response = client.post(
+        "/en/admin/login/", {"username": "colleague@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    html = response.content.decode()
+    assert "has not been confirmed yet" in html
+    assert 'href="/en/accounts/login/"' in html
+
+    # Once the address is confirmed, the same sign-in works.
+    user.emailaddress_set.update(verified=True)
+    response = client.post(
+        "/en/admin/login/", {"username": "colleague@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_admin_sign_in_of_accounts_made_without_sign_up(client: Client) -> None:
+    """``createsuperuser`` and the admin record no address: those accounts still sign in."""
+    User.objects.create_superuser(email="root@example.org", password=PASSWORD)
+    response = client.post(
+        "/en/admin/login/", {"username": "root@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302

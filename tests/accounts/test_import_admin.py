@@ -141,3 +141,48 @@ def test_oversized_file_is_refused(
     )
     assert response.status_code == 200
     assert "too large" in str(response.context["form"].errors["file"])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("code\nC.IMP0\nC.IMP1,Chargée\n".encode("latin-1"), "invalid byte on line 3"),
+        ("code\nC.IMP0\n".encode("utf-16"), "UTF-16"),
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "binary file"),
+    ],
+)
+def test_wrong_encodings_are_explained(
+    coordinator_client: Client,
+    network: Network,
+    communes: list[Collectivity],
+    content: bytes,
+    message: str,
+) -> None:
+    response = coordinator_client.post(URL, {"network": network.pk, "file": upload(content)})
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors["file"])
+    assert not Membership.objects.exists()
+
+
+def test_formula_in_a_name_is_refused_on_the_page(
+    coordinator_client: Client, network: Network, communes: list[Collectivity]
+) -> None:
+    content = b'code,focal_point_name\nC.IMP0,"=HYPERLINK(""http://x.example"")"\n'
+    response = coordinator_client.post(URL, {"network": network.pk, "file": upload(content)})
+    assert response.status_code == 200
+    assert [(line, field) for line, field, _m in response.context["report"].errors] == [
+        (2, "focal_point_name")
+    ]
+    assert not Membership.objects.exists()
+
+
+def test_oversized_file_size_uses_the_page_number_format(
+    client: Client, coordinator: User, network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("infitah.network.admin.MAX_IMPORT_BYTES", 10)
+    client.force_login(coordinator)
+    content = b"code\n" + b"C.IMP0\n" * 300_000  # 2.1 MB
+    response = client.post(
+        "/fr/admin/network/membership/import/", {"network": network.pk, "file": upload(content)}
+    )
+    assert "(2,0 " in str(response.context["form"].errors["file"])

@@ -7,7 +7,9 @@ Outcomes (each one also checks the database, not only the status code):
 - ``denied``: 403, nothing changed;
 - ``missing``: the object is outside the user's collectivities, so the admin answers as
   for an unknown object (302 to the admin index), nothing changed;
-- ``invalid``: 200 with the form's errors, nothing changed.
+- ``invalid``: 200 with the form's errors, nothing changed;
+- ``unchanged``: 302 as after a save, but nothing changed (fields the user may not
+  change are not in their form; rows outside their collectivities are not in their list).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.forms import CheckboxInput
 from django.http import HttpResponse
 from django.test import Client
@@ -56,7 +59,7 @@ def form_data(client: Client, page: str) -> dict[str, Any]:
                 data[key] = "" if value is None else value
 
     add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         management = inline.formset.management_form
         for name in management.fields:
             data[management.add_prefix(name)] = management[name].value()
@@ -117,10 +120,33 @@ def view_collectivity(client: Client, w: World, scope: str) -> tuple[HttpRespons
 def change_collectivity(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
     commune = w.commune[scope]
     page = url("territories_collectivity_change", commune.pk)
-    data = form_data(w.editor, page) | {"name_fr": "Nom modifié"}
+    data = form_data(w.editor, page) | {"name_en": "Renamed commune"}
     response = client.post(page, data)
     commune.refresh_from_db()
-    return response, commune.name_fr == "Nom modifié"
+    return response, commune.name_en == "Renamed commune"
+
+
+def change_official_data(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
+    """A crafted POST with the census name and population (read-only for staff)."""
+    commune = w.commune[scope]
+    page = url("territories_collectivity_change", commune.pk)
+    data = form_data(w.editor, page) | {"name_fr": "Nom modifié", "population_2024": "1"}
+    response = client.post(page, data)
+    commune.refresh_from_db()
+    return response, commune.name_fr == "Nom modifié" or commune.population_2024 == 1
+
+
+def revert_history(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
+    """Put back a collectivity's first version from its history page."""
+    commune = w.commune[scope]
+    first = commune.history.earliest()  # type: ignore[attr-defined]
+    commune.name_en = "Later name"
+    commune.save()
+    page = url("territories_collectivity_simple_history", commune.pk, first.history_id)
+    data = form_data(w.editor, page)
+    response = client.post(page, data)
+    commune.refresh_from_db()
+    return response, commune.name_en != "Later name"
 
 
 def add_collectivity(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
@@ -151,6 +177,38 @@ def add_role(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
     }
     response = client.post(url("accounts_collectivityrole_add"), data)
     return response, CollectivityRole.objects.filter(user=w.newcomer).exists()
+
+
+def add_role_to_unverified_account(
+    client: Client, w: World, scope: str
+) -> tuple[HttpResponse, bool]:
+    """Whoever signed up with an address need not own it: no role until it is confirmed."""
+    stranger = factories.UserFactory(email="stranger@example.org")
+    EmailAddress.objects.create(user=stranger, email=stranger.email, verified=False)
+    data = {
+        "user_email": stranger.email,
+        "collectivity": w.commune[scope].pk,
+        "role": CollectivityRole.Role.EDITOR,
+    }
+    response = client.post(url("accounts_collectivityrole_add"), data)
+    return response, CollectivityRole.objects.filter(user=stranger).exists()
+
+
+def delete_role(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
+    role = w.role[scope]
+    response = client.post(url("accounts_collectivityrole_delete", role.pk), {"post": "yes"})
+    return response, not CollectivityRole.objects.filter(pk=role.pk).exists()
+
+
+def bulk_delete_roles(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
+    """The list's "delete selected" action, on an editor's and an administrator's role."""
+    admin_role = factories.CollectivityRoleFactory(
+        collectivity=w.commune[scope], role=CollectivityRole.Role.ADMIN
+    )
+    roles = [w.role[scope].pk, admin_role.pk]
+    data = {"action": "delete_selected", "_selected_action": roles, "post": "yes"}
+    response = client.post(url("accounts_collectivityrole_changelist"), data)
+    return response, CollectivityRole.objects.filter(pk__in=roles).count() < 2
 
 
 def change_role(client: Client, w: World, scope: str) -> tuple[HttpResponse, bool]:
@@ -194,11 +252,16 @@ def import_members(client: Client, w: World, scope: str) -> tuple[HttpResponse, 
 ACTIONS: dict[str, Action] = {
     "view collectivity": view_collectivity,
     "change collectivity": change_collectivity,
+    "change official data": change_official_data,
+    "revert collectivity history": revert_history,
     "add collectivity": add_collectivity,
     "view membership": view_membership,
     "change membership": change_membership,
     "add collectivity role": add_role,
+    "add role to unverified account": add_role_to_unverified_account,
     "change collectivity role": change_role,
+    "delete collectivity role": delete_role,
+    "bulk delete roles": bulk_delete_roles,
     "change network": change_network,
     "change charter": change_charter,
     "import members": import_members,
@@ -227,6 +290,21 @@ EXPECTED: dict[str, dict[str, str | tuple[str, str]]] = {
         "coordinator": "ok",
         "superuser": "ok",
     },
+    "change official data": {
+        # The form has no such fields for them: saved without the crafted values.
+        "staff_a": ("unchanged", "missing"),
+        "editor_a": ("unchanged", "missing"),
+        "moderator_a": "denied",
+        "coordinator": "ok",
+        "superuser": "ok",
+    },
+    "revert collectivity history": {
+        "staff_a": "denied",
+        "editor_a": "denied",
+        "moderator_a": "denied",
+        "coordinator": "ok",
+        "superuser": "ok",
+    },
     "add collectivity": COORDINATORS_ONLY,
     "view membership": {
         "staff_a": ("ok", "missing"),
@@ -250,8 +328,30 @@ EXPECTED: dict[str, dict[str, str | tuple[str, str]]] = {
         "coordinator": "ok",
         "superuser": "ok",
     },
+    "add role to unverified account": {
+        "staff_a": "invalid",
+        "editor_a": "denied",
+        "moderator_a": "denied",
+        "coordinator": "invalid",
+        "superuser": "invalid",
+    },
     "change collectivity role": {
         "staff_a": ("ok", "missing"),
+        "editor_a": "denied",
+        "moderator_a": "denied",
+        "coordinator": "ok",
+        "superuser": "ok",
+    },
+    "delete collectivity role": {
+        "staff_a": ("ok", "missing"),
+        "editor_a": "denied",
+        "moderator_a": "denied",
+        "coordinator": "ok",
+        "superuser": "ok",
+    },
+    "bulk delete roles": {
+        # Their own administrator's role is among the selected: nothing is deleted.
+        "staff_a": ("denied", "unchanged"),
         "editor_a": "denied",
         "moderator_a": "denied",
         "coordinator": "ok",
@@ -285,6 +385,8 @@ def outcome(response: HttpResponse, changed: bool, method_is_get: bool) -> str:
         return "ok"
     if status == 302 and changed:
         return "ok"
+    if status == 302 and not method_is_get:
+        return "unchanged"
     if status == 200 and not changed:
         return "invalid"
     return f"unexpected {status} {location} changed={changed}"

@@ -114,3 +114,29 @@ def test_login_keeps_the_next_page_but_in_the_preferred_language(
 )
 def test_url_in_language(url: str, language: str, expected: str) -> None:
     assert url_in_language(url, language) == expected
+
+
+def test_bidi_controls_are_dropped_from_the_public_name(client: Client, citizen: User) -> None:
+    """U+202E and friends cannot reorder the text around the name wherever it is shown."""
+    client.force_login(citizen)
+    response = client.post(
+        "/en/accounts/profile/",
+        {"display_name": "\u202eAmina\u202c \u2067Alaoui\u2069\u200f", "preferred_language": "ar"},
+    )
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.display_name == "Amina Alaoui"
+
+
+@pytest.mark.parametrize("name", ["Amina\nAlaoui", "Amina\x07", "\x1b[31mAmina"])
+def test_control_characters_in_the_public_name_are_refused(
+    client: Client, citizen: User, name: str
+) -> None:
+    client.force_login(citizen)
+    response = client.post(
+        "/en/accounts/profile/", {"display_name": name, "preferred_language": "ar"}
+    )
+    assert response.status_code == 200
+    assert "control characters" in str(response.context["form"].errors["display_name"])
+    citizen.refresh_from_db()
+    assert citizen.display_name != name

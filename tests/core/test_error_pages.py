@@ -32,3 +32,21 @@ def test_page_cache_key_survives_long_queries(client: Client) -> None:
     second = client.get("/ar/members/", {"q": long_query})
     assert first.status_code == 200
     assert second.status_code == 200
+
+
+@pytest.mark.django_db
+def test_403_page_in_site_layout(client: Client, staff_a: object) -> None:
+    client.force_login(staff_a)  # type: ignore[arg-type]
+    response = client.get("/fr/admin/network/membership/import/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'dir="ltr"' in html
+    assert 'class="site-header' in html
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_is_ours() -> None:
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post("/ar/accounts/login/", {"login": "a@example.org"})
+    assert response.status_code == 403
+    assert 'class="site-header' in response.content.decode()

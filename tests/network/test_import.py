@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from infitah.network.models import Membership, Network
-from infitah.network.services import ImportReport, memberships_import_csv
+from infitah.network.services import ImportReport, decode_csv_upload, memberships_import_csv
 from infitah.territories.models import Collectivity
 from tests import factories
 
@@ -176,6 +176,75 @@ def test_empty_files(network: Network, text: str) -> None:
     assert not Membership.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '"=HYPERLINK(""http://evil.example"",""Click"")"',
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+    ],
+)
+def test_formula_cells_are_refused(
+    network: Network, communes: list[Collectivity], cell: str
+) -> None:
+    """CSV injection: a name a spreadsheet would run as a formula when the data is exported."""
+    report = run(network, f"code,focal_point_name,cohort\n05.091.01.01,{cell},2024\n")
+    assert [(line, field) for line, field, _m in report.errors] == [(2, "focal_point_name")]
+    assert "formula" in report.errors[0][2]
+    assert not Membership.objects.exists()
+    # A telephone number starts with + (and may not hold anything else); a lone "-" is text.
+    report = run(
+        network, "code,focal_point_phone,focal_point_title\n05.091.01.01,+212 523 00 00 00,-\n"
+    )
+    assert report.ok, report.errors
+
+
+def test_unclosed_quote_is_named_as_such(network: Network, communes: list[Collectivity]) -> None:
+    text = (
+        "code,focal_point_name,cohort\n"
+        '05.091.01.01,"Amina Alaoui,2024\n'
+        "05.091.03.05,Foum Oudi,2024\n"
+    )
+    report = run(network, text)
+    assert [(line, field) for line, field, _m in report.errors] == [(2, "focal_point_name")]
+    assert "quotation mark" in report.errors[0][2]
+    assert not Membership.objects.exists()
+
+
+def test_too_many_rows_is_the_only_error(
+    network: Network, communes: list[Collectivity], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A huge file gets one clear message, not thousands of row errors before it."""
+    monkeypatch.setattr("infitah.network.services.MAX_IMPORT_ROWS", 3)
+    text = "code\n" + "99.999.99.99\n" * 10
+    report = run(network, text)
+    assert report.errors == [(5, "", "Too many rows: at most 3 rows can be imported at once.")]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("code\n05.091.01.01\n".encode("utf-16"), "UTF-16"),
+        (b"code,focal_point_name\n05.091.01.01,Amina\n05.091.03.05,Charg\xe9e\n", "line 3"),
+        (b"PK\x03\x04\x14\x00\x06\x00binary", "binary"),
+    ],
+)
+def test_unreadable_bytes_are_named(data: bytes, message: str) -> None:
+    with translation.override("en"), pytest.raises(ValueError, match=message):
+        decode_csv_upload(data)
+    assert decode_csv_upload(b"\xef\xbb\xbfcode\n") == "code\n"  # the BOM is dropped
+
+
+def test_bad_byte_line_is_named_far_into_the_file(network: Network) -> None:
+    """The line is counted in the whole file, not in the block being decoded."""
+    data = b"code,focal_point_name\n" + b"05.091.01.01,Amina\n" * 2000 + b"x,Charg\xe9e\n"
+    with translation.override("en"), pytest.raises(ValueError, match="line 2002"):
+        memberships_import_csv(
+            network=network, file=io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig")
+        )
+
+
 def test_wrong_encoding_raises_value_error(network: Network) -> None:
     raw = io.BytesIO("code,focal_point_name\n05.091.01.01,Chargée\n".encode("latin-1"))
     with translation.override("en"), pytest.raises(ValueError, match="not UTF-8 text"):
@@ -218,3 +287,17 @@ def test_command(tmp_path: Path, network: Network, communes: list[Collectivity])
         call_command("import_members", str(latin), stdout=StringIO())
     with pytest.raises(CommandError, match="not found"):
         call_command("import_members", str(tmp_path / "none.csv"), stdout=StringIO())
+    with pytest.raises(CommandError, match="directory"):
+        call_command("import_members", str(tmp_path), stdout=StringIO())
+
+
+def test_command_speaks_english_whatever_the_site_language(
+    tmp_path: Path, network: Network, communes: list[Collectivity]
+) -> None:
+    """Not Arabic messages (the site's default language) inside English lines."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,joined_on\n05.091.01.01,2023-02-30\n", encoding="utf-8")
+    err = StringIO()
+    with translation.override("ar"), pytest.raises(CommandError):
+        call_command("import_members", str(bad), stdout=StringIO(), stderr=err)
+    assert "is not a date in the form YYYY-MM-DD" in err.getvalue()

@@ -167,6 +167,26 @@ def test_bad_seed_file(tmp_path: Path, db: None) -> None:
         network_load_seed(seed_path=bad)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{}",  # no "network" key
+        "[]",  # not an object
+        '{"network": {"slug": "x"}}',  # missing keys
+        '{"network": {"slug": "x", "country_code": "MA", "founded_on": "2022-02-30"}}',
+    ],
+)
+def test_malformed_seed_file_is_a_command_error(
+    tmp_path: Path, content: str, commune_a: object
+) -> None:
+    """A hand-edited seed with a missing key or a bad date: a clear error, nothing written."""
+    bad = tmp_path / "seed.json"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match="seed.json"):
+        call_command("load_network", seed=bad, stdout=StringIO())
+    assert not Network.objects.exists()
+
+
 def test_load_reference_data_twice(db: None) -> None:
     first = StringIO()
     call_command("load_reference_data", stdout=first)

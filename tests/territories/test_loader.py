@@ -242,6 +242,9 @@ BAD_CELLS = [
     pytest.param("provinces", 2, "type", "district", "unknown type", id="bad-province-type"),
     pytest.param("communes", 3, "cercle_code", "02.111.05", "malformed cercle", id="cercle"),
     pytest.param("communes", 6, "population_2024", "9" * 12, "too large", id="too-large"),
+    # PostgreSQL refuses NUL in text: a clear error here, not a crash while writing.
+    pytest.param("communes", 3, "name_fr", "Ally\x00ene", "control characters", id="nul"),
+    pytest.param("regions", 2, "name_ar", "طنجة\nتطوان", "control characters", id="line-break"),
 ]
 
 
@@ -323,3 +326,59 @@ def test_bad_override_file_and_wrong_encoding(tmp_path: Path) -> None:
         territories_load(source_dir=tmp_path, overrides_path=good_overrides)
     assert f"communes.csv, line {broken[0]}: not UTF-8 text" in str(excinfo.value)
     assert Collectivity.objects.count() == 0
+
+
+def test_bidi_controls_are_dropped_from_names(tmp_path: Path) -> None:
+    def mutate(name: str, header: list[str], rows: Rows) -> None:
+        if name == "communes":
+            rows[0]["name_fr"] = "\u202e" + rows[0]["name_fr"] + "\u202c"
+            rows[0]["name_ar"] = "\u2067" + rows[0]["name_ar"] + "\u2069\u200f"
+
+    overrides = write_subset(tmp_path, mutate)
+    territories_load(source_dir=tmp_path, overrides_path=overrides)
+    _header, rows = package_rows("communes")
+    first = next(row for row in rows if row["province_code"] == "01.573")
+    commune = Collectivity.objects.get(code=first["code"])
+    assert commune.name_fr == first["name_fr"]  # type: ignore[attr-defined]
+    assert commune.name_ar == first["name_ar"]  # type: ignore[attr-defined]
+
+
+def test_a_file_with_only_a_header_is_an_error(tmp_path: Path) -> None:
+    def mutate(name: str, header: list[str], rows: Rows) -> None:
+        if name == "communes":
+            rows.clear()
+
+    overrides = write_subset(tmp_path, mutate)
+    with pytest.raises(TerritoryDataError) as excinfo:
+        territories_load(source_dir=tmp_path, overrides_path=overrides)
+    assert "communes.csv, line 2: the file has a header but no rows" in str(excinfo.value)
+    assert Collectivity.objects.count() == 0
+
+
+def test_a_broken_parent_file_does_not_bury_its_problem(tmp_path: Path) -> None:
+    """Children are not reported as orphans of a parent file that could not be read."""
+
+    def mutate(name: str, header: list[str], rows: Rows) -> None:
+        if name == "regions":
+            header.remove("population_2024")
+
+    overrides = write_subset(tmp_path, mutate)
+    with pytest.raises(TerritoryDataError) as excinfo:
+        territories_load(source_dir=tmp_path, overrides_path=overrides)
+    messages = [str(error) for error in excinfo.value.errors]
+    assert messages[0].endswith(
+        "regions.csv, line 1, field population_2024: required column is missing"
+    )
+    assert not any("unknown region" in m or "unknown province" in m for m in messages)
+    assert any("parent codes of the files that follow were not checked" in m for m in messages)
+
+
+def test_an_unclosed_quotation_mark_is_named(tmp_path: Path) -> None:
+    overrides = write_subset(tmp_path)
+    regions = tmp_path / "regions.csv"
+    header, row = regions.read_text(encoding="utf-8").splitlines()
+    regions.write_text(f'{header}\n"{row}\n', encoding="utf-8")
+    with pytest.raises(TerritoryDataError) as excinfo:
+        territories_load(source_dir=tmp_path, overrides_path=overrides)
+    assert "regions.csv, line 2: 1 cells where the header has" in str(excinfo.value)
+    assert "quotation mark is not closed" in str(excinfo.value)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import translation
+from django.utils.translation import gettext
+
+#: The name and domain of django.contrib.sites' first ``Site`` until someone edits it.
+UNCONFIGURED_SITE = "example.com"
 
 
 def url_in_language(url: str, language: str) -> str:
@@ -44,6 +51,31 @@ def url_in_language(url: str, language: str) -> str:
     return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
+@dataclass(frozen=True)
+class MailSite:
+    """What allauth's e-mail templates read from ``current_site``."""
+
+    name: str
+    domain: str
+
+
+def site_for_mail(request: HttpRequest | None) -> MailSite:
+    """Return the site's name and domain as account e-mails should show them.
+
+    The ``Site`` row is used when someone configured it (admin → Sites). Until then
+    it says "example.com": the name becomes "Infitah" in the active language and the
+    domain the one the request came to (the one the links in the e-mail point to).
+    """
+    site = get_current_site(request) if request is not None else None
+    name = getattr(site, "name", "") or ""
+    domain = getattr(site, "domain", "") or ""
+    if not name or name == UNCONFIGURED_SITE:
+        name = gettext("Infitah")
+    if (not domain or domain == UNCONFIGURED_SITE) and request is not None:
+        domain = request.get_host()
+    return MailSite(name=name, domain=domain)
+
+
 def _preferred_language(user: Any) -> str | None:
     language = getattr(user, "preferred_language", None)
     return language if language in dict(settings.LANGUAGES) else None
@@ -55,6 +87,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         language = _preferred_language(context.get("user")) or translation.get_language()
         with translation.override(language):
+            context = {"current_site": site_for_mail(allauth_context.request), **context}
             super().send_mail(template_prefix, email, context)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:

@@ -15,6 +15,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from infitah.accounts.models import CollectivityRole, User
+from infitah.accounts.selectors import user_email_is_unverified
 
 __all__ = [
     "CollectivityRoleAdminForm",
@@ -47,17 +48,30 @@ class ProfileForm(forms.Form):
 
 
 class InfitahAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin's sign-in form, which refuses accounts protected by two-factor login.
+    """The admin's sign-in form, which refuses what the site's sign-in page refuses.
 
-    The admin's own form only checks a password; letting it sign in an account that
-    has an authenticator app would skip the second factor. Such accounts are sent to
-    the site's sign-in page, which asks for the code. (Failed passwords still count
-    towards the lockout: django-axes sees the admin's ``username`` field.)
+    The admin's own form only checks a password. Letting it sign in an account that
+    has an authenticator app would skip the second factor; letting it sign in an
+    account whose e-mail address was never confirmed would skip the verification
+    (whoever signed up with an address need not own it). Both are sent to the site's
+    sign-in page. (Failed passwords still count towards the lockout: django-axes sees
+    the admin's ``username`` field.)
     """
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
         from allauth.mfa.utils import is_mfa_enabled
+
+        if user_email_is_unverified(user):
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("The e-mail address of this account has not been confirmed yet."),
+                    reverse("account_login"),
+                    _("Sign in on the site's sign-in page to receive the confirmation link."),
+                ),
+                code="email_unverified",
+            )
 
         if is_mfa_enabled(user):
             login_url = reverse("account_login") + "?next=" + reverse("admin:index")
@@ -135,6 +149,16 @@ class CollectivityRoleAdminForm(forms.ModelForm):
         if user is None:
             raise ValidationError(
                 _("There is no active account with this e-mail address. Ask the person to sign up.")
+            )
+        if user_email_is_unverified(user):
+            # Anyone can sign up with any address: until its owner follows the
+            # confirmation link, the account may belong to someone else.
+            raise ValidationError(
+                _(
+                    "This account's e-mail address has not been confirmed yet. Ask the person "
+                    "to follow the link in the e-mail they received when they signed up."
+                ),
+                code="unverified",
             )
         return user
 

@@ -27,6 +27,7 @@ __all__ = [
     "scope_to_collectivities",
     "user_collectivity_ids_with_roles",
     "user_collectivity_roles",
+    "user_email_is_unverified",
     "user_is_approved_representative",
     "user_is_network_coordinator",
 ]
@@ -107,6 +108,27 @@ def user_is_approved_representative(user: AnyUser | None, organisation: Organisa
         )
         setattr(user, _REPRESENTS_ATTR, cached)
     return organisation.pk in cached
+
+
+def user_email_is_unverified(user: AnyUser | None) -> bool:
+    """Whether the account's e-mail address is known to allauth and not yet confirmed.
+
+    True for an account created by signing up whose owner has not followed the
+    confirmation link: whoever signed up need not own the address, so such an account
+    must not get a role nor enter the admin. Accounts without any allauth record of
+    their address (made with ``createsuperuser`` or by a coordinator in the admin) are
+    not "unverified": someone trusted created them. One query.
+    """
+    if user is None or not user.is_authenticated or not user.email:
+        return False
+    from allauth.account.models import EmailAddress
+
+    addresses = list(
+        EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email).values_list(
+            "verified", flat=True
+        )
+    )
+    return bool(addresses) and not any(addresses)
 
 
 def scope_to_collectivities(

@@ -5,6 +5,8 @@ Every function validates (``full_clean``) before saving and runs in a transactio
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +19,7 @@ from infitah.accounts.models import (
     User,
 )
 from infitah.accounts.selectors import clear_role_cache
+from infitah.core.text import strip_bidi_controls
 from infitah.territories.models import Collectivity
 
 __all__ = [
@@ -33,16 +36,25 @@ __all__ = [
 def user_update_profile(*, user: User, display_name: str, preferred_language: str) -> User:
     """Set a user's public name and preferred language; return the saved user.
 
-    ``preferred_language`` must be a code of ``settings.LANGUAGES``.
+    ``preferred_language`` must be a code of ``settings.LANGUAGES``. Bidi controls
+    (U+202A–U+202E, U+2066–U+2069, marks) are dropped from the name, so that it cannot
+    reorder the text around it wherever it is shown.
 
     Raises:
-        ValidationError: unknown language or a name longer than 150 characters.
+        ValidationError: unknown language, a name with control characters (line
+            breaks, NUL, ...), or a name longer than 150 characters.
     """
     if preferred_language not in dict(settings.LANGUAGES):
         raise ValidationError(
             {"preferred_language": _("Choose one of the languages offered.")}, code="invalid"
         )
-    user.display_name = display_name.strip()
+    display_name = strip_bidi_controls(display_name).strip()
+    if any(unicodedata.category(char) == "Cc" for char in display_name):
+        raise ValidationError(
+            {"display_name": _("The name may not contain control characters or line breaks.")},
+            code="invalid",
+        )
+    user.display_name = display_name
     user.preferred_language = preferred_language
     user.full_clean(exclude=["password"], validate_unique=False)
     user.save(update_fields=["display_name", "preferred_language"])

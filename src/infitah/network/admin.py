@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
@@ -125,7 +126,8 @@ class MembershipImportForm(forms.Form):
             raise forms.ValidationError(
                 _("The file is too large (%(size)s MB); at most %(max)s MB is accepted."),
                 params={
-                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    # 50,5 in French, ٥٠٫٥ nowhere: the page's decimal separator.
+                    "size": number_format(upload.size / 1024 / 1024, 1),
                     "max": MAX_IMPORT_BYTES // 1024 // 1024,
                 },
             )
@@ -233,7 +235,11 @@ class MembershipAdmin(
         """
         if not request.user.has_perm("network.import_memberships"):
             raise PermissionDenied
-        from infitah.network.services import MEMBERSHIP_IMPORT_COLUMNS, memberships_import_csv
+        from infitah.network.services import (
+            MEMBERSHIP_IMPORT_COLUMNS,
+            decode_csv_upload,
+            memberships_import_csv,
+        )
 
         bound = request.method == "POST"
         form = MembershipImportForm(
@@ -242,11 +248,11 @@ class MembershipAdmin(
         report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            text = io.TextIOWrapper(io.BytesIO(upload.read()), encoding="utf-8-sig", newline="")
             try:
+                text = decode_csv_upload(upload.read())
                 report = memberships_import_csv(
                     network=form.cleaned_data["network"],
-                    file=text,
+                    file=io.StringIO(text, newline=""),
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except ValueError as error:

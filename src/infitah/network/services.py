@@ -21,6 +21,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from infitah.core.cache import bump_content_version
@@ -37,6 +38,7 @@ from infitah.territories.models import Collectivity
 
 __all__ = [
     "MEMBERSHIP_IMPORT_COLUMNS",
+    "decode_csv_upload",
     "NETWORK_SEED_PATH",
     "ImportReport",
     "SeedError",
@@ -129,10 +131,25 @@ def network_load_seed(
         A :class:`SeedReport`.
 
     Raises:
-        SeedError: the seed file is unreadable, or a member's collectivity code is not
-            in the database (run ``load_territories`` first).
+        SeedError: the seed file is unreadable or malformed (a missing key, a bad date,
+            a value a model refuses), or a member's collectivity code is not in the
+            database (run ``load_territories`` first). Nothing is written then.
     """
-    seed = _load_seed_file(seed_path or NETWORK_SEED_PATH)
+    path = seed_path or NETWORK_SEED_PATH
+    seed = _load_seed_file(path)
+    try:
+        return _load_seed(seed, progress)
+    except SeedError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # A missing key, a wrong type or a malformed date in a hand-edited seed file.
+        raise SeedError(f"{path}: malformed network seed ({type(exc).__name__}: {exc}).") from exc
+    except ValidationError as exc:
+        raise SeedError(f"{path}: a seed row breaks a model rule ({exc}).") from exc
+
+
+def _load_seed(seed: dict[str, Any], progress: ProgressFunc | None) -> SeedReport:
+    """Create what is missing of ``seed`` (see :func:`network_load_seed`)."""
 
     def created(label: str) -> None:
         report.created.append(label)
@@ -318,8 +335,53 @@ class _Row:
     values: dict[str, str]
 
 
+_BINARY_MESSAGE = _lazy(
+    "The file looks like a binary file (a spreadsheet?), not CSV text. "
+    "Save it as “CSV UTF-8” and try again."
+)
+
+
+def decode_csv_upload(data: bytes) -> str:
+    """Return the text of a CSV file's bytes (UTF-8, with or without a byte-order mark).
+
+    Raises:
+        ValueError: with a message fit for the person who sent the file: a UTF-16 file,
+            a binary file (a spreadsheet, NUL bytes), or bytes that are not UTF-8
+            (naming the line of the first one).
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValueError(
+            _("The file is in UTF-16, not UTF-8. Save it as “CSV UTF-8” and try again.")
+        )
+    if b"\x00" in data:
+        raise ValueError(str(_BINARY_MESSAGE))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            _(
+                "The file is not UTF-8 text (invalid byte on line %(line)d). "
+                "Save it as “CSV UTF-8” and try again."
+            )
+            % {"line": line}
+        ) from exc
+
+
 def _read_text(file: TextIO) -> str:
     """Read the whole upload, or raise ValueError when it is not readable text."""
+    raw = getattr(file, "buffer", None)
+    try:
+        at_start = raw is not None and file.tell() == 0
+    except (OSError, ValueError):
+        at_start = False
+    if raw is not None and at_start:
+        # A file opened as text: decode its bytes here, to name the line of a bad byte.
+        try:
+            data = raw.read()
+        except OSError as exc:
+            raise ValueError(_("The file could not be read: %(error)s") % {"error": exc}) from exc
+        return decode_csv_upload(data)
     try:
         text = file.read()
     except UnicodeDecodeError as exc:
@@ -335,12 +397,7 @@ def _read_text(file: TextIO) -> str:
     if not isinstance(text, str):
         raise ValueError(_("The file must be opened as text, not bytes."))
     if "\x00" in text:
-        raise ValueError(
-            _(
-                "The file looks like a binary file (a spreadsheet?), not CSV text. "
-                "Save it as “CSV UTF-8” and try again."
-            )
-        )
+        raise ValueError(str(_BINARY_MESSAGE))
     return text.removeprefix("\ufeff")
 
 
@@ -360,18 +417,8 @@ def _parse_rows(text: str, errors: list[tuple[int, str, str]]) -> tuple[list[str
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_IMPORT_ROWS:
-                errors.append(
-                    (
-                        start,
-                        "",
-                        ngettext(
-                            "Too many rows: at most %(count)d row can be imported at once.",
-                            "Too many rows: at most %(count)d rows can be imported at once.",
-                            MAX_IMPORT_ROWS,
-                        )
-                        % {"count": MAX_IMPORT_ROWS},
-                    )
-                )
+                # One row too many is enough to know: the caller reports only that.
+                rows.append(_Row(start, {}))
                 break
             # Cells beyond the header, or under a column without a name, are lost data.
             extra = cells[len(header) :] + [
@@ -393,6 +440,14 @@ def _parse_rows(text: str, errors: list[tuple[int, str, str]]) -> tuple[list[str
     except csv.Error as exc:
         errors.append((reader.line_num or 1, "", _("Malformed CSV: %(error)s") % {"error": exc}))
     return header, rows
+
+
+def _too_many_rows() -> str:
+    return ngettext(
+        "Too many rows: at most %(count)d row can be imported at once.",
+        "Too many rows: at most %(count)d rows can be imported at once.",
+        MAX_IMPORT_ROWS,
+    ) % {"count": MAX_IMPORT_ROWS}
 
 
 def _too_many_cells(cells: int, columns: int) -> str:
@@ -467,6 +522,28 @@ def _clean_text(value: str | None) -> tuple[str, bool]:
     return text, bad
 
 
+#: First characters that make spreadsheets read a cell as a formula (CSV injection:
+#: ``=HYPERLINK(...)`` in a name would run when someone opens an export of it).
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _text_problem(name: str, value: str) -> str | None:
+    """Return why a text cell is refused (control characters, formula), or None."""
+    if "\n" in value or "\r" in value:
+        # What an unclosed quotation mark produces: the cell swallows the next lines.
+        return _(
+            'The text runs over several lines. Is a quotation mark (") left open on this line?'
+        )
+    if any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in value):
+        return _("The text contains control characters.")
+    # A lone "-" (often typed for "none") is not a formula.
+    if name != "focal_point_phone" and len(value) > 1 and value.startswith(FORMULA_PREFIXES):
+        return _(
+            "The text may not start with “%(character)s”: spreadsheets would read it as a formula."
+        ) % {"character": value[0]}
+    return None
+
+
 def _validate_row(
     row: _Row,
     collectivity_ids: dict[str, int],
@@ -527,10 +604,11 @@ def _validate_row(
             )
 
     for name in _TEXT_COLUMNS:
-        value, has_control = _clean_text(row.values.get(name))
+        value, _has_control = _clean_text(row.values.get(name))
         max_length = getattr(Membership._meta.get_field(name), "max_length", None) or 0
-        if has_control:
-            errors.append((row.line, name, _("The text contains control characters.")))
+        problem = _text_problem(name, value)
+        if problem:
+            errors.append((row.line, name, problem))
         elif max_length and len(value) > max_length:
             errors.append(
                 (
@@ -611,6 +689,10 @@ def memberships_import_csv(
         return report
 
     header, rows = _parse_rows(text, report.errors)
+    if len(rows) > MAX_IMPORT_ROWS:
+        # Only this problem: listing thousands of row errors would hide it.
+        report.errors[:] = [(rows[-1].line, "", _too_many_rows())]
+        return report
     if not _check_header(header, report.errors):
         return report
     if not rows and not report.errors:

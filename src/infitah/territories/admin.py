@@ -21,9 +21,14 @@ from infitah.territories.models import AreaTypeOverride, Collectivity
 
 __all__ = ["CollectivityAdmin", "RegionListFilter", "region_filter"]
 
-#: Official data from the census file: changed by coordinators only.
+#: Official data from the census file: changed by coordinators only. The Arabic and
+#: French names are among them: ``load_territories`` (run by every ``make run``) owns
+#: them and puts the census spelling back (docs/data.md), so an edit by the
+#: collectivity's staff would silently disappear. English and Tamazight names are theirs.
 OFFICIAL_FIELDS = (
     "code",
+    "name_ar",
+    "name_fr",
     "kind",
     "parent",
     "region",

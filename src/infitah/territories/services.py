@@ -23,6 +23,7 @@ import csv
 import gzip
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from infitah.core.cache import bump_content_version
+from infitah.core.text import strip_bidi_controls
 from infitah.territories.models import AreaTypeOverride, Collectivity
 
 __all__ = [
@@ -321,16 +323,17 @@ def _read_rows(
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(header):
-                    errors.append(
-                        DataError(
-                            display,
-                            start,
-                            "",
-                            f"{len(cells)} cells where the header has {len(header)}",
+                    message = f"{len(cells)} cells where the header has {len(header)}"
+                    if any("\n" in cell or "\r" in cell for cell in cells):
+                        # A quotation mark left open swallows the following lines.
+                        message += (
+                            f" (a quotation mark is not closed: the cell runs to line {line})"
                         )
-                    )
+                    errors.append(DataError(display, start, "", message))
                     continue
                 rows.append((start, {k: v.strip() for k, v in zip(header, cells, strict=True)}))
+            if not rows and not any(error.file == display for error in errors):
+                errors.append(DataError(display, 2, "", "the file has a header but no rows"))
     except FileNotFoundError:
         errors.append(DataError(display, 0, "", "file not found"))
     except UnicodeDecodeError as exc:
@@ -355,9 +358,12 @@ class _RowChecker:
         self.ok = False
 
     def text(self, line: int, row: dict[str, str], name: str, max_length: int) -> str:
-        value = row[name]
+        """A name: bidi controls are dropped (they could reorder the page around it)."""
+        value = strip_bidi_controls(row[name]).strip()
         if not value:
             self.error(line, name, "value is required")
+        elif any(unicodedata.category(char) == "Cc" for char in value):
+            self.error(line, name, f"control characters (line breaks, NUL, ...) in {value!r}")
         elif len(value) > max_length:
             self.error(line, name, f"{len(value)} characters, more than the {max_length} allowed")
         return value
@@ -391,6 +397,22 @@ def _check_unique(
         check.error(line, "code", f"code {code} already appears ({seen[code]})")
     else:
         seen[code] = where
+
+
+def _parents_checked(errors: list[DataError], parent_display: str) -> bool:
+    """Whether the parent file is clean; if not, say once that its children are unchecked."""
+    if not any(error.file == parent_display for error in errors):
+        return True
+    errors.append(
+        DataError(
+            parent_display,
+            0,
+            "",
+            "because of the problems above, the parent codes of the files that follow "
+            "were not checked",
+        )
+    )
+    return False
 
 
 def read_territory_source(source_dir: Path | None = None) -> TerritorySource:
@@ -437,6 +459,9 @@ def read_territory_source(source_dir: Path | None = None) -> TerritorySource:
         if check.ok:
             regions.append(item)
     region_codes = {row.code for row in regions}
+    # When a parent file has problems, its children are still checked for their own
+    # problems, but not for parents missing because of them (hundreds of lines of noise).
+    regions_checked = _parents_checked(errors, display)
 
     display, path = _locate(source_dir, "provinces")
     provinces: list[TerritoryRow] = []
@@ -445,9 +470,11 @@ def read_territory_source(source_dir: Path | None = None) -> TerritorySource:
         code = check.code(line, row, "code", PROVINCE_CODE)
         _check_unique(seen, code, f"{display}, line {line}", check, line)
         region_code = row["region_code"]
-        if region_code not in region_codes:
+        if not regions_checked:
+            pass  # the regions file has problems: an unknown region proves nothing
+        elif region_code not in region_codes:
             check.error(line, "region_code", f"unknown region code {region_code!r}")
-        elif not code.startswith(region_code + "."):
+        if not code.startswith(region_code + "."):
             check.error(line, "code", f"code {code} does not start with its region {region_code}")
         kind = PROVINCE_KINDS.get(row["type"])
         if kind is None:
@@ -469,6 +496,7 @@ def read_territory_source(source_dir: Path | None = None) -> TerritorySource:
         if check.ok:
             provinces.append(item)
     province_regions = {row.code: row.region_code for row in provinces}
+    provinces_checked = regions_checked and _parents_checked(errors, display)
 
     display, path = _locate(source_dir, "communes")
     communes: list[TerritoryRow] = []
@@ -477,7 +505,9 @@ def read_territory_source(source_dir: Path | None = None) -> TerritorySource:
         code = check.code(line, row, "code", COMMUNE_CODE)
         _check_unique(seen, code, f"{display}, line {line}", check, line)
         province_code, region_code = row["province_code"], row["region_code"]
-        if province_code not in province_regions:
+        if not provinces_checked:
+            pass  # see regions_checked
+        elif province_code not in province_regions:
             check.error(line, "province_code", f"unknown province code {province_code!r}")
         elif province_regions[province_code] != region_code:
             check.error(
@@ -485,7 +515,7 @@ def read_territory_source(source_dir: Path | None = None) -> TerritorySource:
                 "region_code",
                 f"region {region_code!r} differs from the region of province {province_code}",
             )
-        elif not code.startswith(province_code + "."):
+        if not code.startswith(province_code + "."):
             check.error(
                 line, "code", f"code {code} does not start with its province {province_code}"
             )

@@ -6,13 +6,14 @@ nothing is imported. See :func:`infitah.network.services.memberships_import_csv`
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from infitah.network.models import Network
-from infitah.network.services import memberships_import_csv
+from infitah.network.services import decode_csv_upload, memberships_import_csv
 
 DEFAULT_NETWORK_SLUG = "morocco-open-collectivities"
 
@@ -51,16 +52,21 @@ class Command(BaseCommand):
             )
         return network
 
+    # The command's own lines are English: its messages from the service are too, rather
+    # than Arabic (the site's default language) mixed into English lines.
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         network = self._network(options["network"])
         path: Path = options["file"]
         try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                report = memberships_import_csv(
-                    network=network, file=handle, dry_run=options["dry_run"]
-                )
+            text = decode_csv_upload(path.read_bytes())
+            report = memberships_import_csv(
+                network=network, file=io.StringIO(text, newline=""), dry_run=options["dry_run"]
+            )
         except FileNotFoundError as exc:
             raise CommandError(f"{path}: file not found.") from exc
+        except IsADirectoryError as exc:
+            raise CommandError(f"{path}: is a directory, not a file.") from exc
         except (OSError, ValueError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
 
