@@ -128,7 +128,7 @@ class PublicPageCacheMiddleware:
     def _key(self, request: HttpRequest) -> str:
         path = request.get_full_path()
         # Scheme and host: bodies may hold absolute URLs (the API's links).
-        parts = [request.scheme, request.get_host(), path]
+        parts: list[str] = [request.scheme or "", request.get_host(), path]
         if not path.startswith(self.prefixes):
             meta = request.META
             parts += [
