@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.db import connection
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 
 class Command(BaseCommand):
