@@ -113,7 +113,7 @@ def members(network: Network, places: dict[str, Collectivity]) -> dict[str, Memb
 def listed(client: Client, params: dict[str, str] | None = None, url: str = DIRECTORY) -> list[str]:
     response = client.get(url, params or {})
     assert response.status_code == 200
-    return [m.collectivity.slug for m in response.context["page"].object_list]
+    return [m.slug for m in response.context["page"].object_list]
 
 
 # ------------------------------------------------------------------- directory

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.urls import NoReverseMatch, ResolverMatch, reverse, translate_url
+from django.utils.translation import get_language, get_language_info, override
+
+
+def _translated(path: str, match: ResolverMatch | None, code: str) -> str:
+    """``translate_url(path, code)`` without resolving ``path`` again.
+
+    The request's own ``resolver_match`` is what ``translate_url`` would find; error
+    pages (no match) fall back to ``translate_url`` itself.
+    """
+    if match is None:
+        return translate_url(path, code)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    parsed = urlsplit(path)
+    with override(code):
+        try:
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -17,6 +37,7 @@ def site(request: HttpRequest) -> dict[str, object]:
     """
     current = get_language()
     path = request.get_full_path()
+    match = getattr(request, "resolver_match", None)
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
@@ -24,7 +45,7 @@ def site(request: HttpRequest) -> dict[str, object]:
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": translate_url(path, code),
+                "url": _translated(path, match, code),
                 "is_current": code == current,
             }
         )

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from infitah.core.cache import cache_public_page
+from infitah.core.selectors import DateLabels
 from infitah.network import selectors as network_selectors
 
 
@@ -21,10 +22,15 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"network": network}
     if network is not None:
         context.update(
-            principles=list(network_selectors.principles(network)),
-            partners=list(network_selectors.partners(network)),
+            principles=network_selectors.principles(network),
+            partners=network_selectors.partners(network),
             figures=network_selectors.member_figures(network),
         )
+        if network.founded_on is not None:
+            context.update(
+                founded_on_iso=DateLabels.iso(network.founded_on),
+                founded_on_shown=DateLabels().shown(network.founded_on),
+            )
     return render(request, "core/home.html", context)
 
 

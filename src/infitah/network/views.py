@@ -11,8 +11,7 @@ from infitah.core.cache import cache_public_page
 from infitah.core.selectors import clean_choice, clean_query, page_notice, paginate
 from infitah.network import selectors
 from infitah.network.models import CharterVersion
-from infitah.territories.models import Collectivity
-from infitah.territories.selectors import regions
+from infitah.territories.selectors import UnitLink, region_links
 
 #: Members per page of the directory.
 DIRECTORY_PAGE_SIZE = 25
@@ -42,18 +41,25 @@ def member_directory(request: HttpRequest) -> HttpResponse:
     kind_value = clean_choice(request.GET.get("kind")).lower()
     kind_value = KIND_ALIASES.get(kind_value, kind_value)
 
-    region_list = list(regions())
-    region: Collectivity | None = None
+    unknown_kind = ""
+    if kind_value and kind_value not in KIND_FILTERS:
+        unknown_kind = kind_value
+        kind_value = ""
+    # The unfiltered list's count is a cached aggregate, read with the regions.
+    unfiltered = not (query or kind_value or region_value)
+    region_list: list[UnitLink]
+    total: int | None = None
+    if network is not None:
+        region_list, total = selectors.directory_figures(network, with_total=unfiltered)
+    else:
+        region_list = list(region_links().values())
+    region: UnitLink | None = None
     unknown_region = ""
     if region_value:
         folded = region_value.lower()
         region = next((r for r in region_list if folded in (r.slug.lower(), r.code)), None)
         if region is None:
             unknown_region = region_value
-    unknown_kind = ""
-    if kind_value and kind_value not in KIND_FILTERS:
-        unknown_kind = kind_value
-        kind_value = ""
 
     context: dict[str, object] = {
         "network": network,
@@ -67,11 +73,29 @@ def member_directory(request: HttpRequest) -> HttpResponse:
         "is_filtered": bool(query or region or kind_value),
     }
     if network is not None:
-        memberships = selectors.member_directory(
-            network, region=region, kind_group=kind_value, query=query
-        )
+        network_id = network.pk
+        region_id = region.pk if region is not None else None
         raw_page = request.GET.get("page")
-        page = paginate(memberships, raw_page, per_page=DIRECTORY_PAGE_SIZE)
+        page = paginate(
+            # Unfiltered, the count is the cached number of public members: nothing to count.
+            selectors.member_directory(
+                network_id, region_id=region_id, kind_group=kind_value, query=query
+            )
+            if total is None
+            else None,
+            raw_page,
+            per_page=DIRECTORY_PAGE_SIZE,
+            count=total,
+            rows=lambda bottom, top: selectors.member_rows(
+                network_id,
+                region_id=region_id,
+                kind_group=kind_value,
+                query=query,
+                bottom=bottom,
+                top=top,
+                regions=region_list,
+            ),
+        )
         context.update(page=page, page_notice=page_notice(raw_page, page.number))
     return render(request, "network/directory.html", context)
 
@@ -96,12 +120,13 @@ def network_detail(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"network": network}
     if network is not None:
         versions = selectors.charter_versions(network)
-        _versions_with_state(versions)
+        charter = _versions_with_state(versions)
         context.update(
-            charter=selectors.charter_in_force(network),
+            charter=charter,
+            sections=selectors.charter_sections(charter) if charter is not None else [],
             versions=versions,
-            partners=list(selectors.partners(network)),
-            principles=list(selectors.principles(network)),
+            partners=selectors.partners(network),
+            principles=selectors.principles(network),
         )
     return render(request, "network/detail.html", context)
 
@@ -117,14 +142,15 @@ def charter_version_detail(request: HttpRequest, version: str) -> HttpResponse:
     network = selectors.current_network()
     if network is None:
         raise Http404("No network.")
-    charter = selectors.charter_version(network, version)
+    versions = selectors.charter_versions(network)
+    charter = next((v for v in versions if v.version == version), None)
     if charter is None:
         raise Http404("No such charter version.")
-    versions = selectors.charter_versions(network)
     in_force = _versions_with_state(versions)
     context = {
         "network": network,
         "charter": charter,
+        "sections": selectors.charter_sections(charter),
         "versions": versions,
         "in_force": in_force,
         "is_in_force": in_force is not None and in_force.pk == charter.pk,

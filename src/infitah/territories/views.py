@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from infitah.core.cache import cache_public_page
 from infitah.core.selectors import clean_query, page_notice, paginate
@@ -39,15 +39,20 @@ def browser(request: HttpRequest) -> HttpResponse:
     }
     if searchable:
         raw_page = request.GET.get("page")
+        results = selectors.collectivity_search(query, network)
         page = paginate(
-            selectors.collectivity_search(query, network), raw_page, per_page=SEARCH_PAGE_SIZE
+            results,
+            raw_page,
+            per_page=SEARCH_PAGE_SIZE,
+            rows=lambda bottom, top: selectors.search_rows(results[bottom:top]),
         )
         context.update(page=page, page_notice=page_notice(raw_page, page.number))
     else:
-        summaries = selectors.region_summaries(network)
+        figures = selectors.territory_figures(network)
+        summaries = figures.region_summaries
         context.update(
             region_summaries=summaries,
-            counts=selectors.territory_counts(),
+            counts=figures.units_by_kind,
             member_total=sum(s.members for s in summaries),
         )
     return render(request, "territories/browser.html", context)
@@ -61,7 +66,10 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     ``?page=``). The membership block shows joined on, cohort, status and the focal
     point's public contact, or says the unit is not a member.
     """
-    collectivity = get_object_or_404(selectors.collectivity_by_slug(slug))
+    collectivity = selectors.collectivity_by_slug(slug)
+    if collectivity is None:
+        raise Http404("No such collectivity.")
+    links = selectors.collectivity_page(collectivity)
     network = current_network()
     membership = selectors.membership_of(collectivity, network)
     is_member = membership is not None and membership.status in (
@@ -74,13 +82,22 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "is_member": is_member,
         "kind_group": selectors.kind_group_of(collectivity.kind),
+        "links": links,
     }
     if collectivity.kind != Collectivity.Kind.COMMUNE:
         raw_page = request.GET.get("page")
         page = paginate(
-            selectors.collectivity_children(collectivity, network),
+            None,  # counted by the cached aggregate, read by children_rows
             raw_page,
             per_page=CHILDREN_PAGE_SIZE,
+            count=links.child_count,
+            rows=lambda bottom, top: selectors.children_rows(
+                collectivity.pk,
+                network.pk if network is not None else None,
+                bottom=bottom,
+                top=top,
+                child_counts=links.child_counts,
+            ),
         )
         context.update(children_page=page, page_notice=page_notice(raw_page, page.number))
     return render(request, "territories/collectivity_detail.html", context)
