@@ -27,7 +27,7 @@ def test_minimum_length_message_in_arabic() -> None:
     with translation.override("ar"), pytest.raises(ValidationError) as caught:
         MinimumLengthValidator(10).validate("short")
     assert caught.value.messages == [
-        "كلمة المرور هذه قصيرة جدا. يجب أن تتكون من 10 حروف على الأقل."
+        "كلمة المرور هذه قصيرة جدا. يجب أن تحتوي على 10 أحرف على الأقل."
     ]
     with translation.override("ar"):
         assert "10" in MinimumLengthValidator(10).get_help_text()
