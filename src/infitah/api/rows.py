@@ -21,6 +21,7 @@ the same dicts (same keys in the same order, same values) from ``values_list`` t
 
 from __future__ import annotations
 
+import abc
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -199,7 +200,7 @@ class _CollectivityLinks:
         self.web = LinkTemplate(web, _SLUG)
 
 
-class RowBuilder:
+class RowBuilder(abc.ABC):
     """Turns ``values_list`` tuples of :attr:`columns` into the API's dicts.
 
     Make one per request, after the language is activated: URL templates and the
@@ -212,10 +213,10 @@ class RowBuilder:
         self.request = request
 
     @staticmethod
+    @abc.abstractmethod
     def source() -> models.QuerySet[Any]:
         """Every row, without the annotations of :meth:`with_columns`: what is filtered
         and counted."""
-        raise NotImplementedError
 
     @staticmethod
     def with_columns(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
@@ -237,9 +238,9 @@ class RowBuilder:
     def _all_values(cls) -> models.QuerySet[Any]:
         return cls.values(cls.source())
 
+    @abc.abstractmethod
     def __call__(self, row: Row) -> dict[str, Any]:
         """Return the JSON-ready dict of one row (a tuple of :attr:`columns`)."""
-        raise NotImplementedError
 
     def many(self, rows: Iterable[Row]) -> list[dict[str, Any]]:
         """Return the dicts of ``rows``, in order."""
