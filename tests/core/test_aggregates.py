@@ -23,7 +23,7 @@ from infitah.territories.models import Collectivity
 from infitah.territories.selectors import territory_figures
 from tests import factories
 from tests.core.test_views import site  # noqa: F401 - fixture
-from tests.territories.test_views import bulk_communes, bulk_members
+from tests.sample_map import bulk_communes, bulk_members
 
 AGGREGATE_SQL = re.compile(r"COUNT\(|GROUP BY", re.IGNORECASE)
 

@@ -18,7 +18,7 @@ from infitah.territories import selectors as territory_selectors
 from infitah.territories.models import Collectivity
 from tests import factories
 from tests.core.test_views import site  # noqa: F401 - fixture
-from tests.territories.test_views import make_unit
+from tests.sample_map import make_unit
 
 pytestmark = pytest.mark.django_db
 

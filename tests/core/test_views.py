@@ -20,12 +20,12 @@ from infitah.core.text import BIDI_CONTROLS
 from infitah.network.models import Membership, Network
 from infitah.territories.models import Collectivity
 from tests import factories
-from tests.territories.test_views import (
+from tests.sample_map import (
     bulk_communes,
     bulk_members,
     count_queries,
-    make_region,
     make_unit,
+    small_map,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,33 +45,9 @@ PUBLIC_PAGES = [
 @pytest.fixture
 def site(network: Network) -> dict[str, object]:
     """A small but complete public site: principles, partners, charter, members."""
-    region = make_region("05", "Béni Mellal-Khénifra", "بني ملال-خنيفرة", "beni-mellal-khenifra")
-    other = make_region("01", "Tanger-Tétouan-Al Hoceima", "طنجة-تطوان-الحسيمة", "tanger")
-    province = make_unit(
-        kind=Collectivity.Kind.PROVINCE,
-        parent=region,
-        code="05.091",
-        slug="beni-mellal-province",
-        name_fr="Béni Mellal",
-        name_ar="بني ملال",
-    )
-    prefecture = make_unit(
-        kind=Collectivity.Kind.PREFECTURE,
-        parent=other,
-        code="01.511",
-        slug="tanger-assilah",
-        name_fr="Tanger-Assilah",
-        name_ar="طنجة-أصيلة",
-    )
-    commune = make_unit(
-        kind=Collectivity.Kind.COMMUNE,
-        parent=province,
-        code="05.091.01.01",
-        slug="beni-mellal",
-        name_fr="Béni Mellal",
-        name_ar="بني ملال",
-        area_type=Collectivity.AreaType.URBAN,
-    )
+    units = small_map()
+    region, other = units["region"], units["other_region"]
+    province, prefecture, commune = units["province"], units["prefecture"], units["commune"]
     network.description_fr = "Un espace de dialogue entre collectivités ouvertes."
     network.description_ar = "فضاء للحوار بين الجماعات المنفتحة."
     network.save()

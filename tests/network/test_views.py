@@ -12,12 +12,12 @@ from django.test import Client
 from infitah.network.models import CharterSection, Membership, Network
 from infitah.territories.models import Collectivity
 from tests import factories
-from tests.territories.test_views import (
+from tests.sample_map import (
     bulk_communes,
     bulk_members,
     count_queries,
-    make_region,
     make_unit,
+    small_map,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,33 +29,9 @@ EN_DIRECTORY = "/en/members/"  # for the tests that read the page's English text
 @pytest.fixture
 def places(db: None) -> dict[str, Collectivity]:
     """Two regions, a province, a prefecture and three communes (Béni Mellal among them)."""
-    bm_region = make_region("05", "Béni Mellal-Khénifra", "بني ملال-خنيفرة", "beni-mellal-khenifra")
-    tanger = make_region("01", "Tanger-Tétouan-Al Hoceima", "طنجة-تطوان-الحسيمة", "tanger")
-    province = make_unit(
-        kind=Collectivity.Kind.PROVINCE,
-        parent=bm_region,
-        code="05.091",
-        slug="beni-mellal-province",
-        name_fr="Béni Mellal",
-        name_ar="بني ملال",
-    )
-    prefecture = make_unit(
-        kind=Collectivity.Kind.PREFECTURE,
-        parent=tanger,
-        code="01.511",
-        slug="tanger-assilah",
-        name_fr="Tanger-Assilah",
-        name_ar="طنجة-أصيلة",
-    )
-    beni_mellal = make_unit(
-        kind=Collectivity.Kind.COMMUNE,
-        parent=province,
-        code="05.091.01.01",
-        slug="beni-mellal",
-        name_fr="Béni Mellal",
-        name_ar="بني ملال",
-        area_type=Collectivity.AreaType.URBAN,
-    )
+    units = small_map()
+    bm_region, tanger = units["region"], units["other_region"]
+    province, prefecture, beni_mellal = units["province"], units["prefecture"], units["commune"]
     kasba = make_unit(
         kind=Collectivity.Kind.COMMUNE,
         parent=province,
