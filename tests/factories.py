@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from infitah.accounts.models import CollectivityRole, NetworkRole, Organisation, User
+from infitah.meetings.models import AgendaItem, BreakoutGroup, Meeting, Registration
 from infitah.network.models import CharterSection, CharterVersion, Membership, Network, Partner
+from infitah.plans.models import ActionPlan, CommitteeMember, FollowUpCommittee, Phase
 from infitah.territories.models import Collectivity
 
 
@@ -160,3 +163,100 @@ class NetworkRoleFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory, is_staff=True)
     network = factory.SubFactory(NetworkFactory)
     role = NetworkRole.Role.COORDINATOR
+
+
+class ActionPlanFactory(DjangoModelFactory):
+    """A published plan in co-creation for a commune, 2026-01 to 2027-12."""
+
+    class Meta:
+        model = ActionPlan
+
+    collectivity = factory.SubFactory(CommuneFactory)
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    title_ar = factory.Sequence(lambda n: f"برنامج عمل الانفتاح {n}")
+    title_fr = factory.Sequence(lambda n: f"Programme d'action d'ouverture {n}")
+    start_month = datetime.date(2026, 1, 1)
+    end_month = datetime.date(2027, 12, 1)
+    state = ActionPlan.State.CO_CREATION
+    is_published = True
+
+
+class PhaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    kind = Phase.Kind.CO_CREATION
+    starts_on = datetime.date(2026, 3, 1)
+    ends_on = datetime.date(2026, 7, 31)
+
+
+class FollowUpCommitteeFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUpCommittee
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    name_fr = "Comité de suivi"
+    name_ar = "لجنة التتبع"
+
+
+class CommitteeMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = CommitteeMember
+
+    committee = factory.SubFactory(FollowUpCommitteeFactory)
+    person_name = factory.Sequence(lambda n: f"Membre {n}")
+    side = CommitteeMember.Side.CIVIL_SOCIETY
+    gender = CommitteeMember.Gender.FEMALE
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A published co-creation workshop of a plan, one week from now, two hours long."""
+
+    class Meta:
+        model = Meeting
+
+    network = factory.SubFactory(NetworkFactory)
+    plan = factory.SubFactory(ActionPlanFactory)
+    collectivity = factory.LazyAttribute(lambda o: o.plan.collectivity if o.plan else None)
+    kind = Meeting.Kind.CO_CREATION_WORKSHOP
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    title_ar = factory.Sequence(lambda n: f"ورشة الإعداد المشترك {n}")
+    title_fr = factory.Sequence(lambda n: f"Atelier de co-création {n}")
+    venue_name_fr = "Centre culturel"
+    venue_name_ar = "المركز الثقافي"
+    city_fr = "Ville"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    is_published = True
+
+
+class AgendaItemFactory(DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    start_time = datetime.time(10, 0)
+    end_time = datetime.time(10, 30)
+    title_fr = factory.Sequence(lambda n: f"Point {n}")
+    title_ar = factory.Sequence(lambda n: f"نقطة {n}")
+
+
+class BreakoutGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = BreakoutGroup
+
+    agenda_item = factory.SubFactory(AgendaItemFactory, kind=AgendaItem.Kind.BREAKOUT)
+    name_fr = factory.Sequence(lambda n: f"Groupe {n}")
+    name_ar = factory.Sequence(lambda n: f"المجموعة {n}")
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.SubFactory(UserFactory)
+    status = Registration.Status.CONFIRMED

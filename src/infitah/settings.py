@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "infitah.accounts",
     "infitah.territories",
     "infitah.network",
+    "infitah.plans",
+    "infitah.meetings",
+    "infitah.publications",
+    "infitah.access_info",
     "infitah.api",
 ]
 
@@ -343,3 +347,10 @@ INFITAH_TERRITORY_DATA_DIR = env.str("INFITAH_TERRITORY_DATA_DIR", default="")
 # Benchmark harness only (bench/run.py): exposes /bench/bare, a minimal Django view
 # that the public pages are compared with. Never set in production.
 INFITAH_BENCH = env.bool("INFITAH_BENCH", default=False)
+
+# --- Co-creation ------------------------------------------------------------------
+#: OGP Local asks the multi-stakeholder forum (the plan's follow-up committee) to meet
+#: at least every six months (OGP Local Handbook, "multi-stakeholder forum").
+INFITAH_COMMITTEE_MAX_MONTHS_BETWEEN_MEETINGS = env.int(
+    "INFITAH_COMMITTEE_MAX_MONTHS_BETWEEN_MEETINGS", default=6
+)

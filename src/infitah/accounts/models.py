@@ -88,6 +88,7 @@ class Organisation(TimeStampedModel):
         NETWORK = "network", _("network of associations")
         COOPERATIVE = "cooperative", _("cooperative")
         FOUNDATION = "foundation", _("foundation")
+        CONSULTATIVE_BODY = "consultative_body", _("council consultative body")
         OTHER = "other", _("other")
 
     name = models.CharField(_("name"), max_length=250)

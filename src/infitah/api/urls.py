@@ -9,7 +9,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from infitah.access_info import api as access_info_api
 from infitah.api import views
+from infitah.meetings import api as meetings_api
+from infitah.plans import api as plans_api
+from infitah.publications import api as publications_api
 
 app_name = "api"
 
@@ -18,6 +22,9 @@ router.register("collectivities", views.CollectivityViewSet, basename="collectiv
 router.register("members", views.MemberViewSet, basename="member")
 router.register("network", views.NetworkViewSet, basename="network")
 router.register("charter", views.CharterViewSet, basename="charter")
+# Each domain app registers its own viewsets (``<app>/api.py``).
+for _app_api in (plans_api, meetings_api, publications_api, access_info_api):
+    _app_api.register(router)
 
 v1_patterns = [
     path("", views.api_root, name="root"),

@@ -1,0 +1,320 @@
+"""Openness action plans (برنامج عمل الانفتاح), their process and follow-up committee.
+
+An action plan belongs to one member collectivity and a period (start and end month).
+It moves through the states of :class:`ActionPlan.State` only through the services in
+:mod:`infitah.plans.services`; each move is a :class:`PlanTransition` row (who, when,
+why) shown on the plan's public timeline together with its :class:`Phase` rows.
+
+The follow-up committee (لجنة التتبع / comité de suivi) is OGP's multi-stakeholder
+forum: OGP Local asks that it meet at least every six months
+(``settings.INFITAH_COMMITTEE_MAX_MONTHS_BETWEEN_MEETINGS``).
+
+Commitments, milestones and adoption records come with the commitments issue and hang
+off :class:`ActionPlan`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from infitah.core.models import TimeStampedModel
+
+
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    def published(self) -> ActionPlanQuerySet:
+        """Plans visible to the public."""
+        return self.filter(is_published=True)
+
+    def for_collectivity(self, collectivity: object) -> ActionPlanQuerySet:
+        """Plans of one collectivity (a ``Collectivity`` or its primary key)."""
+        return self.filter(collectivity=collectivity)
+
+    def search(self, query: str) -> ActionPlanQuerySet:
+        """Plans whose folded title/collectivity text holds every token of ``query``."""
+        from infitah.core.text import normalize_for_search
+
+        condition = Q()
+        for token in normalize_for_search(query).split():
+            condition &= Q(search_text__contains=token)
+        return self.filter(condition)
+
+
+class ActionPlan(TimeStampedModel):
+    """An openness action plan of one collectivity for a period.
+
+    ``start_month`` and ``end_month`` are the first day of their month. ``state`` is
+    changed only by :mod:`infitah.plans.services` (one ``PlanTransition`` per change).
+    ``planned_adoption_month`` is the first day of the month of the council session at
+    which adoption is planned (e.g. the October session).
+    """
+
+    class State(models.TextChoices):
+        PREPARATION = "preparation", _("preparation")
+        CO_CREATION = "co_creation", _("co-creation")
+        CONSULTATION = "consultation", _("public consultation")
+        ADOPTED = "adopted", _("adopted")
+        IMPLEMENTATION = "implementation", _("implementation")
+        CLOSED = "closed", _("closed")
+
+    collectivity = models.ForeignKey(
+        "territories.Collectivity",
+        verbose_name=_("collectivity"),
+        on_delete=models.PROTECT,
+        related_name="action_plans",
+    )
+    slug = models.SlugField(
+        _("reference"),
+        max_length=80,
+        unique=True,
+        help_text=_("Stable public reference, e.g. the collectivity code and the start year."),
+    )
+    title = models.CharField(_("title"), max_length=250)
+    summary = models.TextField(_("summary"), blank=True)
+    start_month = models.DateField(_("start month"))
+    end_month = models.DateField(_("end month"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PREPARATION
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+    planned_adoption_month = models.DateField(
+        _("adoption planned at the council session of"), null=True, blank=True
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-start_month", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collectivity", "start_month"], name="plans_actionplan_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__gte=F("start_month")),
+                name="plans_actionplan_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        """Normalise months to their first day; the end month may not precede the start."""
+        if self.start_month:
+            self.start_month = self.start_month.replace(day=1)
+        if self.end_month:
+            self.end_month = self.end_month.replace(day=1)
+        if self.planned_adoption_month:
+            self.planned_adoption_month = self.planned_adoption_month.replace(day=1)
+        if self.start_month and self.end_month and self.end_month < self.start_month:
+            raise ValidationError(
+                {"end_month": _("The end month cannot be before the start month.")}
+            )
+
+
+class PlanTransition(models.Model):
+    """One change of an action plan's state: who made it, when and why (append-only)."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=ActionPlan.State.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=20, choices=ActionPlan.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["plan", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.from_state} → {self.to_state}"
+
+
+class Phase(models.Model):
+    """A dated step of the plan's process, shown on its public timeline.
+
+    ``ends_on`` may be empty (a one-day step, or open-ended monitoring).
+    """
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("information and awareness meetings")
+        TRAINING = "training", _("training")
+        CO_CREATION = "co_creation", _("co-creation workshops")
+        DRAFTING = "drafting", _("drafting")
+        CONSULTATION = "consultation", _("public consultation")
+        ADOPTION = "adoption", _("adoption by the council")
+        IMPLEMENTATION = "implementation", _("implementation")
+        MONITORING = "monitoring", _("monitoring and evaluation")
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("upcoming")
+        CURRENT = "current", _("in progress")
+        DONE = "done", _("done")
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="phases"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["plan", "starts_on", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="plans_phase_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.get_kind_display())
+
+    def clean(self) -> None:
+        """The end date may not precede the start date."""
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+
+    def status_on(self, day: datetime.date) -> str:
+        """Return the :class:`Phase.Status` value of this phase on ``day``."""
+        if day < self.starts_on:
+            return self.Status.UPCOMING
+        if (self.ends_on or self.starts_on) < day:
+            return self.Status.DONE
+        return self.Status.CURRENT
+
+
+class FollowUpCommittee(TimeStampedModel):
+    """The plan's follow-up committee (multi-stakeholder forum), one per plan."""
+
+    plan = models.OneToOneField(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="committee",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    mandate = models.TextField(_("mandate"), blank=True)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up committee")
+        verbose_name_plural = _("follow-up committees")
+
+    def __str__(self) -> str:
+        return self.name or str(_("Follow-up committee"))
+
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.plan.collectivity_id
+
+
+class CommitteeMember(TimeStampedModel):
+    """A member of a follow-up committee: an elected member, staff or civil society.
+
+    ``organisation`` is a registered organisation (association, or a council
+    consultative body such as the Equality, Equal Opportunities and Gender Approach
+    Body); ``organisation_name`` is free text when it is not registered. The person's
+    name is public (committee membership is a public role); no contact is stored here.
+    """
+
+    class Side(models.TextChoices):
+        ELECTED = "elected", _("elected member")
+        ADMINISTRATION = "administration", _("administration")
+        CIVIL_SOCIETY = "civil_society", _("civil society")
+        CONSULTATIVE_BODY = "consultative_body", _("consultative body")
+        OTHER = "other", _("other")
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("woman")
+        MALE = "male", _("man")
+        NOT_STATED = "not_stated", _("not stated")
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("chair")
+        CO_CHAIR = "co_chair", _("co-chair")
+        RAPPORTEUR = "rapporteur", _("rapporteur")
+        MEMBER = "member", _("member")
+
+    committee = models.ForeignKey(
+        FollowUpCommittee,
+        verbose_name=_("committee"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    person_name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+    )
+    organisation_name = models.CharField(
+        _("organisation (if not registered)"), max_length=250, blank=True
+    )
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    gender = models.CharField(
+        _("gender"), max_length=12, choices=Gender.choices, default=Gender.NOT_STATED
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["committee", "side", "person_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.person_name
+
+    @property
+    def organisation_label(self) -> str:
+        """The registered organisation's name, else the free-text one (may be empty)."""
+        return self.organisation.name if self.organisation_id else self.organisation_name
