@@ -1,9 +1,12 @@
-"""REST API of the access_info app, registered on ``/api/v1/`` by :mod:`infitah.api.urls`."""
+"""REST API of access to information, registered on ``/api/v1/`` by :mod:`infitah.api.urls`."""
 
 from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
+from infitah.access_info import api_public
+
 
 def register(router: SimpleRouter) -> None:
-    """Register this app's viewsets on the API router (see :mod:`infitah.api.urls`)."""
+    """Register requester and officer viewsets, then the public ones (``api_public``)."""
+    api_public.register(router)

@@ -1,7 +1,8 @@
-"""Public and staff pages of the access_info app."""
+"""Pages of access to information: requesters, information officers, then public pages."""
 
-from django.urls import path  # noqa: F401
+from infitah.access_info.urls_public import urlpatterns as public_urlpatterns
 
 app_name = "access_info"
 
 urlpatterns: list = []
+urlpatterns += public_urlpatterns
