@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "infitah.meetings",
     "infitah.publications",
     "infitah.access_info",
+    "infitah.library",
     "infitah.api",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("meetings/", include("infitah.meetings.urls")),
     path("publications/", include("infitah.publications.urls")),
     path("information/", include("infitah.access_info.urls")),
+    path("library/", include("infitah.library.urls")),
     path("accounts/", include("infitah.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Library models (documents, good practices)."""

@@ -1,0 +1,7 @@
+"""Pages of the library."""
+
+from django.urls import URLPattern
+
+app_name = "library"
+
+urlpatterns: list[URLPattern] = []
