@@ -17,6 +17,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from infitah.accounts import services
@@ -237,7 +238,7 @@ class OrganisationRepresentativeInline(RulesModelAdminMixin, admin.TabularInline
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RulesModelAdminMixin, HistoryAdmin):
+class OrganisationAdmin(RulesModelAdminMixin, HistoryAdmin, TranslationAdmin):
     """Civil-society organisations, registered and verified by coordinators."""
 
     list_display = ("name", "acronym", "kind", "collectivity", "is_verified", "created_at")
@@ -245,7 +246,7 @@ class OrganisationAdmin(RulesModelAdminMixin, HistoryAdmin):
     search_fields = ("name", "acronym", "registration_number", "email")
     autocomplete_fields = ("collectivity",)
     list_select_related = ("collectivity",)
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name_ar",)}
     inlines = (OrganisationRepresentativeInline,)
     actions = ("mark_verified", "mark_unverified")
 
