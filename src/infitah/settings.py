@@ -330,6 +330,10 @@ SPECTACULAR_SETTINGS = {
         "PartnerKindEnum": "infitah.network.models.Partner.Kind",
         "CharterSectionKindEnum": "infitah.network.models.CharterSection.Kind",
         "MembershipStatusEnum": "infitah.network.models.Membership.Status",
+        "ActionPlanStateEnum": "infitah.plans.models.ActionPlan.State",
+        "PhaseKindEnum": "infitah.plans.models.Phase.Kind",
+        "CommitteeMemberSideEnum": "infitah.plans.models.CommitteeMember.Side",
+        "CommitteeMemberRoleEnum": "infitah.plans.models.CommitteeMember.Role",
     },
 }
 

@@ -344,6 +344,9 @@ ROOT_ENDPOINTS = {
     "members": "api:member-list",
     "network": "api:network-list",
     "charter": "api:charter-list",
+    "plans": "api:plan-list",
+    "plan-phases": "api:plan-phase-list",
+    "committee-members": "api:committee-member-list",
 }
 
 

@@ -35,7 +35,7 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
 
     def for_collectivity(self, collectivity: object) -> ActionPlanQuerySet:
         """Plans of one collectivity (a ``Collectivity`` or its primary key)."""
-        return self.filter(collectivity=collectivity)
+        return self.filter(collectivity=collectivity)  # type: ignore[misc]
 
     def search(self, query: str) -> ActionPlanQuerySet:
         """Plans whose folded title/collectivity text holds every token of ``query``."""
@@ -86,6 +86,12 @@ class ActionPlan(TimeStampedModel):
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
     planned_adoption_month = models.DateField(
         _("adoption planned at the council session of"), null=True, blank=True
+    )
+    adopted_on = models.DateField(
+        _("adopted by the council on"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the adoption step; the full council record comes later."),
     )
     is_published = models.BooleanField(_("published"), default=False)
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -159,6 +165,11 @@ class PlanTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.from_state} → {self.to_state}"
 
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.plan.collectivity_id
+
 
 class Phase(models.Model):
     """A dated step of the plan's process, shown on its public timeline.
@@ -205,6 +216,11 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.title or str(self.get_kind_display())
 
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.plan.collectivity_id
+
     def clean(self) -> None:
         """The end date may not precede the start date."""
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -231,6 +247,13 @@ class FollowUpCommittee(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, blank=True)
     mandate = models.TextField(_("mandate"), blank=True)
     established_on = models.DateField(_("established on"), null=True, blank=True)
+    overdue_warned_at = models.DateTimeField(
+        _("staff last warned of an overdue meeting at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the reminder task: one warning per overdue period."),
+    )
 
     class Meta:
         verbose_name = _("follow-up committee")
@@ -315,6 +338,12 @@ class CommitteeMember(TimeStampedModel):
         return self.person_name
 
     @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.committee.plan.collectivity_id
+
+    @property
     def organisation_label(self) -> str:
         """The registered organisation's name, else the free-text one (may be empty)."""
-        return self.organisation.name if self.organisation_id else self.organisation_name
+        organisation = self.organisation if self.organisation_id else None
+        return organisation.name if organisation is not None else self.organisation_name

@@ -1,7 +1,29 @@
-"""Public and staff pages of the plans app."""
+"""Plan pages: ``/<lang>/plans/`` (public list and pages, and the staff forms)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from infitah.plans import views
 
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("collectivity/<slug:slug>/", views.collectivity_plans, name="collectivity"),
+    path("collectivity/<slug:slug>/new/", views.plan_create, name="create"),
+    path("<slug:slug>/", views.plan_detail, name="detail"),
+    path("<slug:slug>/edit/", views.plan_edit, name="edit"),
+    path("<slug:slug>/publish/", views.plan_publish, name="publish"),
+    path("<slug:slug>/unpublish/", views.plan_unpublish, name="unpublish"),
+    path("<slug:slug>/transition/", views.plan_transition, name="transition"),
+    path("<slug:slug>/phases/new/", views.phase_add, name="phase-add"),
+    path("<slug:slug>/phases/<int:pk>/edit/", views.phase_edit, name="phase-edit"),
+    path("<slug:slug>/phases/<int:pk>/delete/", views.phase_delete, name="phase-delete"),
+    path("<slug:slug>/committee/", views.committee_edit, name="committee-edit"),
+    path("<slug:slug>/committee/members/new/", views.member_add, name="member-add"),
+    path("<slug:slug>/committee/members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path(
+        "<slug:slug>/committee/members/<int:pk>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+]
