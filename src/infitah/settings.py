@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "PhaseKindEnum": "infitah.plans.models.Phase.Kind",
         "CommitteeMemberSideEnum": "infitah.plans.models.CommitteeMember.Side",
         "CommitteeMemberRoleEnum": "infitah.plans.models.CommitteeMember.Role",
+        "PublicationKindEnum": "infitah.publications.models.Publication.Kind",
+        "PublicationLanguageEnum": "infitah.publications.models.Publication.Language",
     },
 }
 
@@ -343,7 +345,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every fetched font and stylesheet at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Infitah ----------------------------------------------------------------

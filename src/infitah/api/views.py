@@ -347,6 +347,7 @@ ROOT_ENDPOINTS = {
     "plans": "api:plan-list",
     "plan-phases": "api:plan-phase-list",
     "committee-members": "api:committee-member-list",
+    "publications": "api:publication-list",
 }
 
 

@@ -144,6 +144,7 @@ class PhaseForm(forms.ModelForm):
             *localized_fields("description"),
             "starts_on",
             "ends_on",
+            "dates_are_tentative",
             "order",
         ]
         widgets = {"starts_on": DayInput(), "ends_on": DayInput()}

@@ -200,6 +200,11 @@ class Phase(models.Model):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    dates_are_tentative = models.BooleanField(
+        _("dates are tentative"),
+        default=False,
+        help_text=_("Planned or approximate dates, not yet confirmed; shown as such."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

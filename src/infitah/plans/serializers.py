@@ -77,6 +77,7 @@ class PhaseSerializer(serializers.ModelSerializer[Phase]):
             *_translated("title", "description"),
             "starts_on",
             "ends_on",
+            "dates_are_tentative",
             "order",
             "status",
         ]
@@ -341,6 +342,7 @@ class PhaseWriteSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=Phase.Kind.choices, required=False)
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False, allow_null=True)
+    dates_are_tentative = serializers.BooleanField(required=False)
     order = serializers.IntegerField(required=False, min_value=0, max_value=32767)
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:

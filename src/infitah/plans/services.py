@@ -116,6 +116,7 @@ PHASE_FIELDS: tuple[str, ...] = (
     *localized_fields("description"),
     "starts_on",
     "ends_on",
+    "dates_are_tentative",
     "order",
 )
 COMMITTEE_FIELDS: tuple[str, ...] = (
