@@ -336,6 +336,10 @@ SPECTACULAR_SETTINGS = {
         "CommitteeMemberRoleEnum": "infitah.plans.models.CommitteeMember.Role",
         "PublicationKindEnum": "infitah.publications.models.Publication.Kind",
         "PublicationLanguageEnum": "infitah.publications.models.Publication.Language",
+        "DocumentKindEnum": "infitah.library.models.Document.Kind",
+        "DocumentLanguageEnum": "infitah.library.models.Document.Language",
+        "DocumentLicenceEnum": "infitah.library.models.Document.Licence",
+        "DocumentExtractionStatusEnum": "infitah.library.models.Document.ExtractionStatus",
     },
 }
 
@@ -359,6 +363,8 @@ INFITAH_TERRITORY_DATA_DIR = env.str("INFITAH_TERRITORY_DATA_DIR", default="")
 # Benchmark harness only (bench/run.py): exposes /bench/bare, a minimal Django view
 # that the public pages are compared with. Never set in production.
 INFITAH_BENCH = env.bool("INFITAH_BENCH", default=False)
+# Largest file accepted by the library (MB); keep nginx's client_max_body_size above it.
+INFITAH_LIBRARY_MAX_UPLOAD_MB = env.int("INFITAH_LIBRARY_MAX_UPLOAD_MB", default=20)
 
 # --- Co-creation ------------------------------------------------------------------
 #: OGP Local asks the multi-stakeholder forum (the plan's follow-up committee) to meet

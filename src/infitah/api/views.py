@@ -348,6 +348,8 @@ ROOT_ENDPOINTS = {
     "plan-phases": "api:plan-phase-list",
     "committee-members": "api:committee-member-list",
     "publications": "api:publication-list",
+    "documents": "api:document-list",
+    "good-practices": "api:good-practice-list",
 }
 
 
