@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "infitah.publications",
     "infitah.access_info",
     "infitah.library",
+    "infitah.comments",
+    "infitah.proposals",
     "infitah.api",
 ]
 

@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("publications/", include("infitah.publications.urls")),
     path("information/", include("infitah.access_info.urls")),
     path("library/", include("infitah.library.urls")),
+    path("proposals/", include("infitah.proposals.urls")),
+    path("comments/", include("infitah.comments.urls")),
     path("accounts/", include("infitah.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -11,9 +11,11 @@ from rest_framework.routers import SimpleRouter
 
 from infitah.access_info import api as access_info_api
 from infitah.api import views
+from infitah.comments import api as comments_api
 from infitah.library import api as library_api
 from infitah.meetings import api as meetings_api
 from infitah.plans import api as plans_api
+from infitah.proposals import api as proposals_api
 from infitah.publications import api as publications_api
 
 app_name = "api"
@@ -24,7 +26,15 @@ router.register("members", views.MemberViewSet, basename="member")
 router.register("network", views.NetworkViewSet, basename="network")
 router.register("charter", views.CharterViewSet, basename="charter")
 # Each domain app registers its own viewsets (``<app>/api.py``).
-for _app_api in (plans_api, meetings_api, publications_api, access_info_api, library_api):
+for _app_api in (
+    plans_api,
+    meetings_api,
+    publications_api,
+    access_info_api,
+    library_api,
+    comments_api,
+    proposals_api,
+):
     _app_api.register(router)
 
 v1_patterns = [
