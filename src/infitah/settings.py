@@ -342,6 +342,15 @@ SPECTACULAR_SETTINGS = {
         "DocumentLanguageEnum": "infitah.library.models.Document.Language",
         "DocumentLicenceEnum": "infitah.library.models.Document.Licence",
         "DocumentExtractionStatusEnum": "infitah.library.models.Document.ExtractionStatus",
+        "RequestEventKindEnum": "infitah.access_info.models.RequestEvent.Kind",
+        "InformationRequestStatusEnum": "infitah.access_info.models.InformationRequest.Status",
+        "InformationRequestChannelEnum": "infitah.access_info.models.InformationRequest.Channel",
+        "RefusalGroundEnum": "infitah.access_info.models.InformationRequest.RefusalGround",
+        "ComplaintGroundEnum": "infitah.access_info.models.Complaint.Ground",
+        "ComplaintStageEnum": "infitah.access_info.models.Complaint.Stage",
+        "ComplaintOutcomeEnum": "infitah.access_info.models.Complaint.Outcome",
+        "MeetingKindEnum": "infitah.meetings.models.Meeting.Kind",
+        "AgendaItemKindEnum": "infitah.meetings.models.AgendaItem.Kind",
     },
 }
 
@@ -365,6 +374,9 @@ INFITAH_TERRITORY_DATA_DIR = env.str("INFITAH_TERRITORY_DATA_DIR", default="")
 # Benchmark harness only (bench/run.py): exposes /bench/bare, a minimal Django view
 # that the public pages are compared with. Never set in production.
 INFITAH_BENCH = env.bool("INFITAH_BENCH", default=False)
+# The platform's public address, for links in e-mails sent by background tasks
+# (no request to take the host from), e.g. https://infitah.example.org
+INFITAH_SITE_URL = env.str("INFITAH_SITE_URL", default="")
 # Largest file accepted by the library (MB); keep nginx's client_max_body_size above it.
 INFITAH_LIBRARY_MAX_UPLOAD_MB = env.int("INFITAH_LIBRARY_MAX_UPLOAD_MB", default=20)
 

@@ -19,6 +19,8 @@ State changes go through :mod:`infitah.access_info.services` only.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,9 +28,12 @@ from django.utils.translation import gettext_lazy as _
 
 from infitah.core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from infitah.territories.models import Collectivity
+
 
 class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
-    def for_collectivity(self, collectivity: object) -> InformationRequestQuerySet:
+    def for_collectivity(self, collectivity: Collectivity | int) -> InformationRequestQuerySet:
         """Requests to one collectivity (a ``Collectivity`` or its primary key)."""
         return self.filter(collectivity=collectivity)
 
@@ -144,6 +149,13 @@ class InformationRequest(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     identity_removed_at = models.DateTimeField(
         _("identity removed at"), null=True, blank=True, editable=False
+    )
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The requester's language for the e-mails about this request."),
     )
     # --- the request -------------------------------------------------------------
     subject = models.CharField(

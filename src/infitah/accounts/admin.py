@@ -130,6 +130,13 @@ class UserAdmin(RulesModelAdminMixin, DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         services.user_sync_staff_status(user=form.instance)
 
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.user_delete(user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for user in queryset:
+            services.user_delete(user=user)
+
 
 # --- Collectivity and network roles ---------------------------------------------------
 

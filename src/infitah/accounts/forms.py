@@ -183,3 +183,23 @@ class CollectivityRoleAdminForm(forms.ModelForm):
             )
         cleaned["user"] = user
         return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm deleting one's own account with the current password."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="invalid")
+        return password

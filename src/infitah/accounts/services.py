@@ -6,10 +6,12 @@ Every function validates (``full_clean``) before saving and runs in a transactio
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from infitah.accounts.models import (
@@ -27,9 +29,55 @@ __all__ = [
     "collectivity_role_revoke",
     "organisation_representative_approve",
     "organisation_verify",
+    "register_account_deletion_hook",
+    "user_delete",
     "user_sync_staff_status",
     "user_update_profile",
 ]
+
+#: Functions called with ``user=`` inside the deletion's transaction, before the row
+#: goes (e.g. access to information removes the requester's identity from requests).
+_ACCOUNT_DELETION_HOOKS: list[Callable[..., object]] = []
+
+
+def register_account_deletion_hook(hook: Callable[..., object]) -> None:
+    """Run ``hook(user=user)`` whenever an account is deleted (idempotent registration).
+
+    Apps that keep personal data tied to an account register here in their
+    ``AppConfig.ready`` so that :func:`user_delete` erases it (law 09-08), without
+    ``accounts`` depending on them.
+    """
+    if hook not in _ACCOUNT_DELETION_HOOKS:
+        _ACCOUNT_DELETION_HOOKS.append(hook)
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account, after every registered hook has erased data tied to it.
+
+    Records that must outlive the account (information requests, proposals, comments)
+    keep their anonymous part: each app decides through its hook or its foreign keys
+    (``SET_NULL``). Nothing is deleted if any step fails.
+
+    Raises:
+        ValidationError: a record protects the account (a foreign key with
+            ``on_delete=PROTECT``); the message names what to do.
+    """
+    for hook in list(_ACCOUNT_DELETION_HOOKS):
+        hook(user=user)
+    try:
+        with transaction.atomic():
+            user.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        raise ValidationError(
+            _(
+                "This account cannot be deleted while these records depend on it: "
+                "%(records)s. Please contact the network's coordinators."
+            )
+            % {"records": ", ".join(kinds)},
+            code="protected",
+        ) from error
 
 
 @transaction.atomic

@@ -8,4 +8,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/delete/", views.account_delete, name="delete"),
 ]

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from infitah.accounts import services
-from infitah.accounts.forms import ProfileForm
+from infitah.accounts.forms import AccountDeleteForm, ProfileForm
 from infitah.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -104,3 +105,26 @@ def lockout(
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
+
+
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Ask for the password, then delete the signed-in person's account.
+
+    Data tied to the account that the law asks to erase (the identity given on
+    information requests, law 09-08) goes with it; public contributions stay
+    without the person's name. Redirects home, signed out, with a message.
+    """
+    user = cast(User, request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user=user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            logout(request)
+            messages.success(request, gettext("Your account has been deleted."))
+            return redirect(reverse("core:home"))
+    return render(request, "accounts/account_delete.html", {"form": form})

@@ -350,6 +350,10 @@ ROOT_ENDPOINTS = {
     "publications": "api:publication-list",
     "documents": "api:document-list",
     "good-practices": "api:good-practice-list",
+    "information-register": "api:information-register-list",
+    "information-statistics": "api:information-statistics-list",
+    "disclosure-categories": "api:disclosure-category-list",
+    "disclosure-items": "api:disclosure-item-list",
 }
 
 
