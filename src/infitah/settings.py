@@ -350,7 +350,12 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStageEnum": "infitah.access_info.models.Complaint.Stage",
         "ComplaintOutcomeEnum": "infitah.access_info.models.Complaint.Outcome",
         "MeetingKindEnum": "infitah.meetings.models.Meeting.Kind",
+        "MeetingFormatEnum": "infitah.meetings.models.Meeting.Format",
         "AgendaItemKindEnum": "infitah.meetings.models.AgendaItem.Kind",
+        "RegistrationStatusEnum": "infitah.meetings.models.Registration.Status",
+        "AttendanceCategoryEnum": "infitah.meetings.models.Attendance.Category",
+        "AttendanceGenderEnum": "infitah.meetings.models.Attendance.Gender",
+        "AttendanceAgeBandEnum": "infitah.meetings.models.Attendance.AgeBand",
     },
 }
 

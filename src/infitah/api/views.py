@@ -347,6 +347,7 @@ ROOT_ENDPOINTS = {
     "plans": "api:plan-list",
     "plan-phases": "api:plan-phase-list",
     "committee-members": "api:committee-member-list",
+    "meetings": "api:meeting-list",
     "publications": "api:publication-list",
     "documents": "api:document-list",
     "good-practices": "api:good-practice-list",

@@ -19,6 +19,7 @@ aggregated figures of :mod:`infitah.meetings.selectors`.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from infitah.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from infitah.accounts.models import Organisation
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -128,7 +132,7 @@ class Meeting(TimeStampedModel):
         blank=True,
         related_name="meetings_attended",
     )
-    participating_organisations = models.ManyToManyField(
+    participating_organisations: models.ManyToManyField[Organisation, Any] = models.ManyToManyField(
         "accounts.Organisation",
         verbose_name=_("participating organisations and consultative bodies"),
         blank=True,
@@ -168,9 +172,16 @@ class Meeting(TimeStampedModel):
             self.venue_name or self.address
         ):
             errors["venue_name"] = _("Give the venue or its address for an in-person meeting.")
-        if self.format in (self.Format.ONLINE, self.Format.HYBRID) and not self.online_url:
+        # A past online meeting whose link was never published (historical records)
+        # may stay without one; an upcoming one needs it.
+        has_ended = self.ends_at is not None and self.ends_at < timezone.now()
+        if (
+            self.format in (self.Format.ONLINE, self.Format.HYBRID)
+            and not self.online_url
+            and not has_ended
+        ):
             errors["online_url"] = _("Give the link of an online meeting.")
-        if self.plan_id and self.plan.collectivity_id != self.collectivity_id:
+        if self.plan is not None and self.plan.collectivity_id != self.collectivity_id:
             errors["plan"] = _("The action plan must belong to the organising collectivity.")
         if (
             self.registration_opens_at

@@ -1,6 +1,6 @@
-"""``manage.py load_reference_data``: territories, then the network seed.
+"""``manage.py load_reference_data``: territories, network, disclosure catalogue, real plans.
 
-What ``make run`` calls every time: both steps are idempotent, so a second run is fast
+What ``make run`` calls every time: every step is idempotent, so a second run is fast
 and changes nothing.
 """
 
@@ -17,7 +17,8 @@ from django.db import connection
 class Command(BaseCommand):
     help = (
         "Load the real reference data: every territorial collectivity (HCP, RGPH 2024), then "
-        "the network, its charter, partners and known members. Safe to run again."
+        "the network, its charter, partners and known members, then the real co-creation "
+        "process of Béni Mellal (2023). Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             territory_options["source_dir"] = options["source_dir"]
         call_command("load_territories", **common, **territory_options)
         call_command("load_network", **common)
+        call_command("load_disclosure_categories", **common)
+        call_command("load_plan_reference_data", **common)
         refresh_planner_statistics()
 
 
