@@ -459,3 +459,16 @@ def test_the_workshop_documents_are_published_with_the_facts(loaded: ReferenceDa
     for slot in ("9 h 30", "10 h 00", "10 h 30", "10 h 55"):
         assert slot in agenda_fr, slot
     assert agenda_fr.count("10 h 30") >= 1 and "parallèle" in agenda_fr
+
+
+def test_the_loaded_pages_render_in_arabic_and_french(loaded: ReferenceDataReport) -> None:
+    """The plan (historic state changes have no actor) and the workshop pages render."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=True)
+    for language in ("ar", "fr"):
+        plan = client.get(f"/{language}/plans/05-091-01-01-2023/")
+        assert plan.status_code == 200
+        meeting = client.get(f"/{language}/meetings/beni-mellal-2023-07-11-co-creation-workshop-2/")
+        assert meeting.status_code == 200
+        assert "10:00" in meeting.content.decode()
