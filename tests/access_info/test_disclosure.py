@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from infitah.access_info.disclosure import (
     add_months,
@@ -187,7 +188,8 @@ def test_loader_reports_errors_by_line_and_writes_nothing() -> None:
         + "\n"
         + "extra,اسم,Nom,Name,12,5,surplus\n"
     )
-    report = disclosure_categories_load(text=text)
+    with translation.override("en"):
+        report = disclosure_categories_load(text=text)
     assert not report.ok
     found = {(line, column) for line, column, _message in report.errors}
     assert found == {

@@ -28,6 +28,7 @@ def main(database: str, threads: int, capacity: int) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connections
+    from django.utils import translation
 
     call_command("migrate", verbosity=0)
 
@@ -46,6 +47,8 @@ def main(database: str, threads: int, capacity: int) -> None:
     lock = threading.Lock()
 
     def run(user_id: int) -> None:
+        # Each thread starts in the default language (ar): read the refusals in English.
+        translation.activate("en")
         try:
             user = User.objects.get(pk=user_id)
             target = Meeting.objects.get(pk=meeting.pk)
@@ -55,6 +58,7 @@ def main(database: str, threads: int, capacity: int) -> None:
             outcome = f"{type(error).__name__}: {error}"
         finally:
             connections.close_all()
+            translation.deactivate()
         with lock:
             outcomes.append(outcome)
 

@@ -15,7 +15,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from infitah.accounts.models import OrganisationRepresentative
 from infitah.meetings import services
@@ -245,6 +245,8 @@ def _register_concurrently(meeting_id: int, user_ids: list[int]) -> list[str]:
     lock = threading.Lock()
 
     def run(user_id: int) -> None:
+        # Each thread starts in the default language (ar): read the refusals in English.
+        translation.activate("en")
         try:
             user = User.objects.get(pk=user_id)
             meeting = Meeting.objects.get(pk=meeting_id)
@@ -255,6 +257,7 @@ def _register_concurrently(meeting_id: int, user_ids: list[int]) -> list[str]:
             outcome = f"error: {type(error).__name__}: {error}"
         finally:
             connections.close_all()
+            translation.deactivate()
         with lock:
             outcomes.append(outcome)
 

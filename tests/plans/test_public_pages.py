@@ -136,7 +136,7 @@ def test_unpublished_plan_is_shown_to_its_moderator(client: Client, draft: Actio
         collectivity=draft.collectivity, role="moderator"
     ).user
     client.force_login(moderator)
-    response = client.get("/fr/plans/draft-a/")
+    response = client.get("/en/plans/draft-a/")
     assert response.status_code == 200
     assert "not published" in response.content.decode()
     assert not response.context["can_change"]

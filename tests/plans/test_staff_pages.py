@@ -299,7 +299,7 @@ def test_transition_page_lists_unmet_preconditions(
     client_for: Callable[[str], Client], world: World
 ) -> None:
     ActionPlan.objects.filter(pk=world.draft.pk).update(state="preparation")
-    page = client_for("admin_a").get("/fr/plans/draft-a/transition/").content.decode()
+    page = client_for("admin_a").get("/en/plans/draft-a/transition/").content.decode()
     assert "precondition--unmet" in page
     assert "The plan is published." in page
 
@@ -318,9 +318,9 @@ def test_deleting_the_last_phase_is_refused_with_a_message(
 ) -> None:
     client = client_for("admin_a")
     for phase in world.plan.phases.all():
-        client.post(f"/fr/plans/plan-a/phases/{phase.pk}/delete/")
+        client.post(f"/en/plans/plan-a/phases/{phase.pk}/delete/")
     assert world.plan.phases.count() == 1
-    page = client.get("/fr/plans/plan-a/").content.decode()
+    page = client.get("/en/plans/plan-a/").content.decode()
     assert "at least one phase" in page
 
 

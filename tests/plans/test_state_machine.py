@@ -8,7 +8,7 @@ import itertools
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from infitah.accounts.models import User
 from infitah.plans import services
@@ -107,7 +107,7 @@ def test_co_creation_needs_a_published_plan_with_a_phase(
     plan = factories.ActionPlanFactory(
         collectivity=commune_a, state=State.PREPARATION, is_published=False
     )
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         services.plan_start_co_creation(plan=plan, actor=staff_a)
     messages = " ".join(error.value.message_dict["to_state"])
     assert "published" in messages and "phase" in messages

@@ -223,7 +223,7 @@ def test_manage_page_reports_missing_translations(
     beni_mellal: BeniMellal, admin_client: Client
 ) -> None:
     Meeting.objects.filter(pk=beni_mellal.workshop.pk).update(city_fr="")
-    html = admin_client.get(f"{BASE}/manage/").content.decode()
+    html = admin_client.get(f"/en/publications/{WORKSHOP_SLUG}/manage/").content.decode()
     assert "Français" in html and "city" in html
 
 
