@@ -16,8 +16,7 @@ from rest_framework import serializers
 
 from infitah.api.serializers import WebURLField
 from infitah.library.models import Document, GoodPractice, GoodPracticeAdoption
-from infitah.network.models import Principle
-from infitah.network.selectors import current_network
+from infitah.network.models import Network, Principle
 from infitah.territories.models import Collectivity
 
 
@@ -189,8 +188,13 @@ class CodeRelatedField(serializers.SlugRelatedField):
 
 
 def _principles() -> Any:
-    network = current_network()
-    return Principle.objects.filter(network=network) if network else Principle.objects.none()
+    """The current network's principles, as a lazy queryset (no query until validation).
+
+    Serializers are built when the OpenAPI schema is generated, e.g. by ``manage.py
+    check`` on a database not yet migrated: nothing may be read here.
+    """
+    first_network = Network.objects.order_by("pk").values("pk")[:1]
+    return Principle.objects.filter(network__in=first_network)
 
 
 class DocumentCreateSerializer(serializers.Serializer[Document]):
