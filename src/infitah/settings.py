@@ -356,6 +356,10 @@ SPECTACULAR_SETTINGS = {
         "AttendanceCategoryEnum": "infitah.meetings.models.Attendance.Category",
         "AttendanceGenderEnum": "infitah.meetings.models.Attendance.Gender",
         "AttendanceAgeBandEnum": "infitah.meetings.models.Attendance.AgeBand",
+        "CommentStateEnum": "infitah.comments.api.STATES",
+        "ModerationReasonEnum": "infitah.comments.models.ModerationReason",
+        "ProposalStatusEnum": "infitah.proposals.models.Proposal.Status",
+        "ProposalOriginEnum": "infitah.proposals.models.Proposal.Origin",
     },
 }
 
@@ -391,3 +395,29 @@ INFITAH_LIBRARY_MAX_UPLOAD_MB = env.int("INFITAH_LIBRARY_MAX_UPLOAD_MB", default
 INFITAH_COMMITTEE_MAX_MONTHS_BETWEEN_MEETINGS = env.int(
     "INFITAH_COMMITTEE_MAX_MONTHS_BETWEEN_MEETINGS", default=6
 )
+
+# --- Access to information -------------------------------------------------------
+# Every number of law 31-13's procedure is read by infitah.access_info.conf at call
+# time from settings.INFITAH_ACCESS_INFO_<NAME>, with the legal default there (see its
+# docstrings for the articles). A deployment changes one through the environment, e.g.
+# INFITAH_ACCESS_INFO_ANSWER_WORKING_DAYS=20; a name left unset keeps conf's default
+# (so the default lives in one place). Keep this list equal to conf's integer settings
+# (tests/access_info/test_conf_settings.py checks it).
+for _name in (
+    "ANSWER_WORKING_DAYS",
+    "EXTENSION_WORKING_DAYS",
+    "URGENT_ANSWER_WORKING_DAYS",
+    "URGENT_EXTENSION_WORKING_DAYS",
+    "HEAD_COMPLAINT_FILING_WORKING_DAYS",
+    "HEAD_COMPLAINT_ANSWER_WORKING_DAYS",
+    "CDAI_COMPLAINT_FILING_DAYS",
+    "CDAI_DECISION_DAYS",
+    "COURT_APPEAL_FILING_DAYS",
+    "VERY_LATE_WORKING_DAYS",
+    "REMINDER_LEAD_WORKING_DAYS",
+    "URGENT_REMINDER_LEAD_WORKING_DAYS",
+    "IDENTITY_RETENTION_YEARS",
+):
+    if f"INFITAH_ACCESS_INFO_{_name}" in os.environ:
+        globals()[f"INFITAH_ACCESS_INFO_{_name}"] = env.int(f"INFITAH_ACCESS_INFO_{_name}")
+del _name

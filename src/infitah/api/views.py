@@ -348,6 +348,7 @@ ROOT_ENDPOINTS = {
     "plan-phases": "api:plan-phase-list",
     "committee-members": "api:committee-member-list",
     "meetings": "api:meeting-list",
+    "proposals": "api:proposal-list",
     "publications": "api:publication-list",
     "documents": "api:document-list",
     "good-practices": "api:good-practice-list",

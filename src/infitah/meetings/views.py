@@ -45,6 +45,7 @@ from infitah.meetings.models import (
 )
 from infitah.network.selectors import current_network
 from infitah.plans.models import ActionPlan
+from infitah.proposals.selectors import proposals_for_meeting
 from infitah.territories.models import Collectivity
 
 #: Rows per page of the public list, the participant's list and the staff lists.
@@ -249,7 +250,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "minutes_public": bool(meeting.minutes_published_at and meeting.minutes),
         # Hook for the proposals module (next issue): the proposals that came out of this
         # meeting, shown in the "Proposals from this meeting" section when not empty.
-        "linked_proposals": [],
+        "linked_proposals": proposals_for_meeting(meeting),
         "login_url": reverse("account_login") + "?next=" + request.get_full_path(),
     }
     return render(request, "meetings/detail.html", context)
