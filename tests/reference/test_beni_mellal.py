@@ -136,6 +136,7 @@ def test_the_action_plan(loaded: ReferenceDataReport) -> None:
     assert dates["co_creation"] == (datetime.date(2023, 3, 14), datetime.date(2023, 7, 11))
     assert dates["adoption"] == (datetime.date(2023, 10, 1), datetime.date(2023, 10, 31))
     # Dates the source does not give are called approximate, never stated as facts.
+    assert [p.dates_are_tentative for p in phases] == [False] * 3 + [True] * 3
     for phase in phases[3:]:
         text = phase.description_en.lower()  # type: ignore[attr-defined]
         assert text.startswith("planned")
@@ -353,6 +354,21 @@ def test_model_rules_are_reported_with_their_json_path(
     assert not Phase.objects.exists()
 
 
+def test_tentative_dates_must_be_true_or_false(seeded_network: Network, tmp_path: Path) -> None:
+    broken = data()
+    broken["plans"][0]["phases"][3]["dates_are_tentative"] = "yes"
+    broken["plans"][0]["phases"][4]["dates_are_tentativ"] = True  # a typo
+    path = write(tmp_path / "tentative.json", broken)
+    with pytest.raises(ReferenceDataError) as caught:
+        plan_reference_data_load(data_path=path)
+    assert caught.value.problems[0] == (
+        "plans[0].phases[3].dates_are_tentative: true or false is required"
+    )
+    assert caught.value.problems[1].startswith("plans[0].phases[4].dates_are_tentativ: unknown key")
+    assert len(caught.value.problems) == 2
+    assert not Phase.objects.exists()
+
+
 def test_an_upcoming_online_meeting_needs_its_link(seeded_network: Network, tmp_path: Path) -> None:
     """The missing link is tolerated only for a past meeting whose link was never given."""
     with pytest.raises(ReferenceDataError, match=r"meetings\[1\]\.online_url"):
@@ -455,6 +471,13 @@ def test_the_workshop_documents_are_published_with_the_facts(loaded: ReferenceDa
         assert fact in release_ar, fact
     for fact in ("11 juillet 2023", "10 h 00", "Mghila", "octobre 2023"):
         assert fact in release_fr, fact
+    # The drafting and consultation phases have tentative dates: named without them.
+    steps_fr = release_fr.split("Prochaines étapes", 1)[1].split("\n\n", 1)[0]
+    assert "Rédaction du projet de programme" in steps_fr
+    assert "Consultation sur le projet" in steps_fr
+    assert not re.search(r"\d", steps_fr), steps_fr
+    assert "12 juillet" not in release_fr and "septembre" not in release_fr
+    assert "30 شتنبر" not in release_ar and "12 يوليوز" not in release_ar
     agenda_fr = documents[("agenda", "fr")].body
     for slot in ("9 h 30", "10 h 00", "10 h 30", "10 h 55"):
         assert slot in agenda_fr, slot

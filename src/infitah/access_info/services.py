@@ -1311,13 +1311,35 @@ def recompute_open_deadlines() -> int:
 # --- Personal data (law 09-08) ------------------------------------------------------------
 
 
+def _complaint_history_anonymise(
+    *, request: InformationRequest, complaint_ids: list[int], requester_id: int
+) -> None:
+    """Erase the requester's text and account from the history rows of their complaints.
+
+    django-simple-history keeps a copy of every version of a complaint: without this,
+    the text blanked on the complaint would survive in its history (law 09-08, article
+    3: personal data kept no longer than needed). Every version of ``complaint_ids``
+    loses its ``text``; every version of the request's complaints recorded or changed
+    by the requester's account loses that link (``recorded_by``, ``history_user``),
+    which would tie the account to the request again. Outcome, dates and the officers'
+    decision text stay, as on the complaint itself. Runs in the caller's transaction.
+    """
+    history = Complaint.history.model.objects  # type: ignore[attr-defined]
+    if complaint_ids:
+        history.filter(id__in=complaint_ids).update(text="")
+    versions = history.filter(request_id=request.pk)
+    versions.filter(recorded_by_id=requester_id).update(recorded_by_id=None)
+    versions.filter(history_user_id=requester_id).update(history_user_id=None)
+
+
 @transaction.atomic
 def requester_identity_remove(*, request: InformationRequest, actor: AnyUser | None = None) -> bool:
     """Remove the requester's identity from a request; keep the anonymous record.
 
     Blanks the identity fields (:data:`IDENTITY_FIELDS`), unlinks the account, blanks
     the texts the requester wrote in the log (clarifications) and in complaints they
-    filed, and sets ``identity_removed_at``. Subject, information requested, dates,
+    filed (in the complaints' history rows too, and unlinks their account from both),
+    and sets ``identity_removed_at``. Subject, information requested, dates,
     statuses, answer and complaints' outcomes stay (register and statistics). Logged as
     IDENTITY_REMOVED (no note).
 
@@ -1338,7 +1360,12 @@ def requester_identity_remove(*, request: InformationRequest, actor: AnyUser | N
         RequestEvent.objects.filter(
             request=request, actor_id=requester_id, kind=Kind.CLARIFICATION_GIVEN
         ).update(note="")
-        Complaint.objects.filter(request=request, recorded_by_id=requester_id).update(text="")
+        own_complaints = Complaint.objects.filter(request=request, recorded_by_id=requester_id)
+        complaint_ids = list(own_complaints.values_list("pk", flat=True))
+        own_complaints.update(text="", recorded_by=None)
+        _complaint_history_anonymise(
+            request=request, complaint_ids=complaint_ids, requester_id=requester_id
+        )
     # Clarifications and complaints registered on paper for a requester without account.
     RequestEvent.objects.filter(
         request=request, kind=Kind.CLARIFICATION_GIVEN, actor__isnull=True

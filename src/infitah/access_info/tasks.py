@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from infitah.access_info import conf, deadlines
+from infitah.core.links import absolute_url
 
 __all__ = [
     "escalate_late_requests",
@@ -47,15 +48,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-def _absolute(path: str) -> str:
-    """``path`` as an absolute address when ``INFITAH_SITE_URL`` is set, else as is."""
-    base = str(getattr(settings, "INFITAH_SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}" if base else path
-
-
 def _url(language: str, name: str, **kwargs: Any) -> str:
     with translation.override(language):
-        return _absolute(reverse(name, kwargs=kwargs))
+        return absolute_url(reverse(name, kwargs=kwargs))
 
 
 def _send(template: str, language: str, recipients: list[str], context: dict[str, Any]) -> None:

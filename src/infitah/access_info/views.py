@@ -44,6 +44,7 @@ from infitah.access_info.models import (
 from infitah.access_info.rules import handled_collectivity_ids
 from infitah.accounts.models import User
 from infitah.accounts.selectors import user_email_is_unverified
+from infitah.core.downloads import safe_file_response
 from infitah.core.selectors import clean_choice, clean_query, page_notice, paginate
 from infitah.territories.models import Collectivity
 
@@ -294,17 +295,19 @@ def my_request_complaint(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def request_document(request: HttpRequest, pk: int) -> FileResponse:
-    """``/<lang>/information/documents/<pk>/``: a released document (requester, handlers)."""
+    """``/<lang>/information/documents/<pk>/``: a released document (requester, handlers).
+
+    Sent as an attachment with ``nosniff`` and a sandboxing policy
+    (:func:`infitah.core.downloads.safe_file_response`); 404 when missing.
+    """
     document = RequestDocument.objects.select_related("request").filter(pk=pk).first()
     if document is None or not _user(request).has_perm(
         "access_info.view_requester_identity", document.request
     ):
         raise Http404("No such document.")
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404("The file is missing.") from error
-    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    if not document.file:
+        raise Http404("The file is missing.")
+    return safe_file_response(document.file, document.file.name.rsplit("/", 1)[-1])
 
 
 # --- Information officers -----------------------------------------------------------------

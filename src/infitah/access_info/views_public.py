@@ -34,6 +34,7 @@ from infitah.access_info import rules_public as _rules_public  # noqa: F401 - pe
 from infitah.access_info.forms_public import DisclosureItemForm, NewDisclosureItemForm
 from infitah.access_info.models import DisclosureItem, InformationRequest, RequestDocument
 from infitah.core.cache import cache_public_page, mark_public
+from infitah.core.downloads import safe_file_response
 from infitah.core.selectors import clean_choice, clean_query, page_notice, paginate
 from infitah.network.selectors import current_network
 from infitah.territories.models import Collectivity
@@ -252,6 +253,7 @@ def _download_name(title: str, stored_name: str, fallback: str) -> str:
 
 
 def _file_response(file_field: Any, filename: str) -> FileResponse:
+    """A disclosure file shown inline (a PDF opens in the browser), with ``nosniff``."""
     try:
         handle = file_field.open("rb")
     except (FileNotFoundError, OSError, ValueError) as exc:
@@ -265,14 +267,16 @@ def _file_response(file_field: Any, filename: str) -> FileResponse:
 def register_document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     """A public (redacted) document of a published answer; 404 otherwise.
 
-    Served under its title, never its stored file name (which may name a person).
+    Served under its title, never its stored file name (which may name a person), as an
+    attachment with ``nosniff`` and a sandboxing policy
+    (:func:`infitah.core.downloads.safe_file_response`).
     """
     if not _valid_reference(reference):
         raise Http404("No such document.")
     document: RequestDocument | None = selectors.register_public_document(reference, pk)
     if document is None or not document.file:
         raise Http404("No such document.")
-    return _file_response(
+    return safe_file_response(
         document.file, _download_name(document.title, document.file.name, f"document-{pk}")
     )
 

@@ -10,8 +10,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
+        from infitah.accounts.services import register_account_deletion_hook
         from infitah.core.cache import track_public_model
         from infitah.meetings import models
+        from infitah.meetings.services import attendances_anonymise_for_user
 
         # Registrations change public figures (places left); attendance changes the
         # published disaggregated figures.
@@ -24,3 +26,6 @@ class MeetingsConfig(AppConfig):
             models.MeetingDocument,
         ):
             track_public_model(model)
+        # Deleting an account erases the name recorded on its attendance (law 09-08);
+        # the anonymous figures (category, gender, age band) stay.
+        register_account_deletion_hook(attendances_anonymise_for_user)

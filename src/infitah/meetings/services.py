@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -57,6 +58,7 @@ __all__ = [
     "attendance_delete",
     "attendance_record",
     "attendance_update",
+    "attendances_anonymise_for_user",
     "breakout_group_create",
     "breakout_group_delete",
     "breakout_group_move",
@@ -930,7 +932,7 @@ def attendance_record(
         attendance.user = registration.user
         attendance.walk_in = False
         if not attendance.name:
-            attendance.name = registration.user.display_name or registration.user.email
+            attendance.name = _attendance_name(registration.user)
         if attendance.organisation is None and registration.organisation_id:
             attendance.organisation_id = registration.organisation_id
     else:
@@ -946,6 +948,23 @@ def attendance_record(
             {"registration": _("This person's attendance is already recorded.")}
         ) from error
     return attendance
+
+
+def _attendance_name(user: User) -> str:
+    """The name to record for a registered participant: their public name, or ``""``.
+
+    Never the e-mail address (personal data the organisers' list does not need, law
+    09-08 article 3: only data needed for the purpose): a public name that is itself
+    an e-mail address is not copied either.
+    """
+    name = (user.display_name or "").strip()
+    if not name:
+        return ""
+    try:
+        validate_email(name)
+    except ValidationError:
+        return name
+    return ""
 
 
 @transaction.atomic
@@ -965,6 +984,26 @@ def attendance_update(
     attendance.full_clean()
     attendance.save()
     return attendance
+
+
+@transaction.atomic
+def attendances_anonymise_for_user(*, user: User) -> int:
+    """Blank the name on every attendance of ``user``'s account (account deletion hook).
+
+    Registered in :class:`infitah.meetings.apps.MeetingsConfig` with
+    :func:`infitah.accounts.services.register_account_deletion_hook`, so that
+    :func:`infitah.accounts.services.user_delete` runs it before deleting the account
+    (law 09-08: personal data erased with the account). The rows stay with their
+    category, gender, age band and organisation: the meeting's anonymous, published
+    figures do not change. The link to the account is cleared here too (the foreign
+    key's ``SET_NULL`` would do it on deletion).
+
+    Returns:
+        The number of attendance rows changed.
+    """
+    return Attendance.objects.filter(user=user).update(
+        name="", user=None, updated_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -17,16 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from infitah.core.links import absolute_url
+
 __all__ = ["send_meeting_cancelled_emails", "send_registration_promoted_email"]
-
-
-def _absolute(path: str) -> str:
-    """``path`` on the current site (``django.contrib.sites``, as allauth's e-mails do)."""
-    from django.contrib.sites.models import Site
-
-    domain = Site.objects.get_current().domain
-    scheme = "https" if settings.SECURE else "http"
-    return f"{scheme}://{domain}{path}"
 
 
 def _send(template: str, recipient: Any, context: dict[str, Any]) -> None:
@@ -37,7 +30,7 @@ def _send(template: str, recipient: Any, context: dict[str, Any]) -> None:
         context = {
             **context,
             "recipient": recipient,
-            "meeting_url": _absolute(meeting.get_absolute_url()),
+            "meeting_url": absolute_url(meeting.get_absolute_url()),
         }
         subject = render_to_string(f"meetings/email/{template}_subject.txt", context)
         body = render_to_string(f"meetings/email/{template}_body.txt", context)

@@ -80,7 +80,7 @@ _PLAN_KEYS = {
     "phases",
 }
 _TRANSITION_KEYS = {"from_state", "to_state", "on", "reason"}
-_PHASE_KEYS = {"kind", "starts_on", "ends_on", "title", "description"}
+_PHASE_KEYS = {"kind", "starts_on", "ends_on", "dates_are_tentative", "title", "description"}
 _MEETING_KEYS = {
     "slug",
     "collectivity",
@@ -234,6 +234,13 @@ def _bool(obj: Json, key: str, path: str, problems: _Problems) -> bool:
         problems.add(_at(path, key), "true or false is required")
         return False
     return value
+
+
+def _optional_bool(obj: Json, key: str, path: str, problems: _Problems) -> bool:
+    """``obj[key]`` when it is ``true`` or ``false``; ``False`` when the key is absent."""
+    if key not in obj:
+        return False
+    return _bool(obj, key, path, problems)
 
 
 def _texts(
@@ -708,6 +715,11 @@ class _Loader:
                 "kind": _str(item, "kind", path, self.problems),
                 "starts_on": _date(item, "starts_on", path, self.problems),
                 "ends_on": _date(item, "ends_on", path, self.problems, nullable=True),
+                # Approximate dates (the source gives none): shown as planned, and left
+                # out of generated documents (publications).
+                "dates_are_tentative": _optional_bool(
+                    item, "dates_are_tentative", path, self.problems
+                ),
                 **_translated("title", _texts(item, "title", path, self.problems)),
                 **_translated("description", _texts(item, "description", path, self.problems)),
             }

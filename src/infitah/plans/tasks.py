@@ -6,13 +6,13 @@ Tasks are enqueued by :mod:`infitah.plans.services` after the transaction commit
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
 from infitah.accounts.models import CollectivityRole, User
+from infitah.core.links import absolute_url
 from infitah.plans import selectors
 from infitah.plans.models import FollowUpCommittee
 
@@ -31,12 +31,6 @@ def overdue_recipients(collectivity_id: int) -> list[User]:
         .distinct()
         .order_by("pk")
     )
-
-
-def _site_address(path: str) -> str:
-    domain = Site.objects.get_current().domain
-    local = domain.split(":")[0] in {"localhost", "127.0.0.1", "[::1]", "testserver"}
-    return f"{'http' if local else 'https'}://{domain}{path}"
 
 
 @task()
@@ -76,7 +70,7 @@ def committee_overdue_notify(committee_id: int) -> int:
                 "committee": committee,
                 "status": status,
                 "user": user,
-                "plan_url": _site_address(plan.get_absolute_url()),
+                "plan_url": absolute_url(plan.get_absolute_url()),
             }
             subject = render_to_string("plans/email/committee_overdue_subject.txt", context)
             body = render_to_string("plans/email/committee_overdue_body.txt", context)

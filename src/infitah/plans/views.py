@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from infitah.core.cache import cache_public_page
 from infitah.core.selectors import clean_choice, clean_query, page_notice, paginate
+from infitah.meetings.selectors import plan_attendance_figures
 from infitah.plans import selectors, services
 from infitah.plans.forms import (
     CommitteeForm,
@@ -39,6 +40,7 @@ from infitah.plans.forms import (
 )
 from infitah.plans.models import ActionPlan, CommitteeMember, Phase
 from infitah.plans.rules import transition_permission
+from infitah.proposals.selectors import plan_proposal_counts
 from infitah.territories.models import Collectivity
 from infitah.territories.selectors import UnitLink, region_links
 
@@ -194,15 +196,22 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     Shows the current state and phase(s) today (Africa/Casablanca), the timeline of
     phases and state changes in date order (the current phase highlighted), the
     follow-up committee (members, composition, when it last met) and the plan's
-    published meetings. Staff also get their links, and a warning when the committee's
+    published meetings with their attendance figures (total attendances; shares of
+    women, youth and associations only from
+    :data:`infitah.meetings.selectors.MIN_ATTENDANCE_FOR_BREAKDOWN` people, so nobody
+    can be recognised). Staff also get their links, and a warning when the committee's
     meeting is overdue.
     """
     plan = _readable_plan(request, slug)
     detail = selectors.plan_detail(plan)
+    attendance = plan_attendance_figures(plan)  # one aggregate query, cached
+    proposal_counts = plan_proposal_counts(plan)  # one aggregate query, cached
     links = _staff_links(request.user, plan) if request.user.is_authenticated else {}
     context = {
         "plan": plan,
         "detail": detail,
+        "attendance": attendance,
+        "proposal_counts": proposal_counts,
         "collectivity": plan.collectivity,
         "states": ActionPlan.State.choices,
         **links,
