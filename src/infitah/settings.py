@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "ModerationReasonEnum": "infitah.comments.models.ModerationReason",
         "ProposalStatusEnum": "infitah.proposals.models.Proposal.Status",
         "ProposalOriginEnum": "infitah.proposals.models.Proposal.Origin",
+        "MilestoneStatusEnum": "infitah.plans.models.Milestone.Status",
     },
 }
 

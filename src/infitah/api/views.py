@@ -345,6 +345,7 @@ ROOT_ENDPOINTS = {
     "network": "api:network-list",
     "charter": "api:charter-list",
     "plans": "api:plan-list",
+    "commitments": "api:commitment-list",
     "plan-phases": "api:plan-phase-list",
     "committee-members": "api:committee-member-list",
     "meetings": "api:meeting-list",

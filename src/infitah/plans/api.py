@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -40,11 +40,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from infitah.accounts.selectors import scope_to_collectivities
 from infitah.api import filters as api_filters
 from infitah.api.views import ERROR_RESPONSE, LANG_PARAMETER, PublicReadOnlyViewSet
 from infitah.core.text import search_tokens
-from infitah.plans import selectors, serializers, services
-from infitah.plans.models import ActionPlan, CommitteeMember, Phase, PlanTransition
+from infitah.plans import commitment_serializers, commitments, selectors, serializers, services
+from infitah.plans.models import (
+    ActionPlan,
+    Commitment,
+    CommitteeMember,
+    Milestone,
+    Phase,
+    PlanTransition,
+)
 from infitah.territories.models import Collectivity
 
 T = TypeVar("T")
@@ -594,8 +602,238 @@ class CommitteeMemberViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# --- Commitments ----------------------------------------------------------------------
+
+
+def visible_commitments(user: Any) -> QuerySet[Commitment]:
+    """Commitments ``user`` may read: published ones of published plans, and every one
+    of the plans of collectivities where they hold ``plans.view_commitment``."""
+    public = Commitment.objects.published()
+    if user is None or not user.is_authenticated:
+        return public
+    own = scope_to_collectivities(
+        Commitment.objects.all(),
+        user=user,
+        perm="plans.view_commitment",
+        field="plan__collectivity",
+    )
+    return Commitment.objects.filter(Q(pk__in=public.values("pk")) | Q(pk__in=own.values("pk")))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Commitments of action plans"),
+        description=_(
+            "Published commitments with their milestones and derived progress "
+            "(percent of the weight of completed milestones over those not cancelled). "
+            "Filter with ?plan=<slug>. Paginated."
+        ),
+        parameters=[PLAN_PARAMETER, LANG_PARAMETER],
+        responses={
+            200: commitment_serializers.CommitmentSerializer(many=True),
+            400: ERROR_RESPONSE,
+        },
+    ),
+    retrieve=extend_schema(
+        summary=_("One commitment, by reference"),
+        parameters=[LANG_PARAMETER],
+        responses={200: commitment_serializers.CommitmentSerializer, 404: ERROR_RESPONSE},
+    ),
+    create=extend_schema(
+        summary=_("Draft a commitment (staff)"),
+        request=commitment_serializers.CommitmentWriteSerializer,
+        responses={
+            201: commitment_serializers.CommitmentSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+        },
+    ),
+    partial_update=extend_schema(
+        summary=_("Change a draft commitment (staff)"),
+        request=commitment_serializers.CommitmentWriteSerializer,
+        responses={
+            200: commitment_serializers.CommitmentSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            404: ERROR_RESPONSE,
+        },
+    ),
+)
+class CommitmentViewSet(
+    PlanFilteredMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    StaffWritableViewSet,
+):
+    """Commitments with milestones and progress; staff draft, publish and update them."""
+
+    serializer_class = commitment_serializers.CommitmentSerializer
+    filter_backends = ()
+    plan_lookup = "plan__slug"
+    lookup_field = "reference"
+    lookup_value_regex = "[^/]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Commitment]:
+        queryset: QuerySet[Commitment] = (
+            visible_commitments(self.request.user)
+            .filter(plan__in=selectors.visible_plans(self.request.user))
+            .select_related("plan__collectivity")
+            .prefetch_related(
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.prefetch_related("evidence").order_by(
+                        "order", "due_on", "pk"
+                    ),
+                ),
+                "principles",
+                "cso_partners",
+                "proposals",
+            )
+        )
+        if self.action == "list":
+            queryset = self.filter_by_plan(self.request, queryset)
+        return queryset.order_by("plan_id", "order", "pk")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": selectors.today()}
+
+    def _respond(self, reference: str, code: int = status.HTTP_200_OK) -> Response:
+        commitment = self.get_queryset().get(reference=reference)
+        return Response(
+            self.get_serializer_class()(commitment, context=self.get_serializer_context()).data,
+            status=code,
+        )
+
+    def _writable(self) -> Commitment:
+        commitment = self.get_object()
+        if not self.request.user.has_perm("plans.view_commitment", commitment):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        return commitment
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = commitment_serializers.CommitmentWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        plan = self._plan_for_write(data.get("plan"))
+        commitment = _call(
+            commitments.commitment_create,
+            plan=plan,
+            actor=request.user,
+            data=_present(data, commitments.COMMITMENT_FIELDS),
+        )
+        return self._respond(commitment.reference, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        commitment = self._writable()
+        serializer = commitment_serializers.CommitmentWriteSerializer(
+            data=request.data, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        _call(
+            commitments.commitment_update,
+            commitment=commitment,
+            actor=request.user,
+            data=_present(serializer.validated_data, commitments.COMMITMENT_FIELDS),
+        )
+        return self._respond(commitment.reference)
+
+    @extend_schema(
+        summary=_("Publish a draft commitment (staff)"),
+        request=None,
+        responses={
+            200: commitment_serializers.CommitmentSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            404: ERROR_RESPONSE,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        commitment = self._writable()
+        _call(commitments.commitment_publish, commitment=commitment, actor=request.user)
+        return self._respond(commitment.reference)
+
+    @extend_schema(
+        summary=_("Add a milestone to a draft commitment (staff)"),
+        request=commitment_serializers.MilestoneWriteSerializer,
+        responses={
+            201: commitment_serializers.CommitmentSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            404: ERROR_RESPONSE,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def milestones(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        commitment = self._writable()
+        serializer = commitment_serializers.MilestoneWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            commitments.milestone_create,
+            commitment=commitment,
+            actor=request.user,
+            data=_present(serializer.validated_data, commitments.MILESTONE_FIELDS),
+        )
+        return self._respond(commitment.reference, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Set a milestone's status (staff)"),
+        request=commitment_serializers.MilestoneStatusSerializer,
+        responses={
+            200: commitment_serializers.CommitmentSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            404: ERROR_RESPONSE,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="milestone-status")
+    def milestone_status(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        commitment = self._writable()
+        serializer = commitment_serializers.MilestoneStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        milestone = Milestone.objects.filter(pk=data["id"], commitment=commitment).first()
+        if milestone is None:
+            raise ValidationError({"id": [_("Unknown milestone of this commitment.")]})
+        milestone.commitment = commitment
+        _call(
+            commitments.milestone_set_status,
+            milestone=milestone,
+            actor=request.user,
+            status=data["status"],
+            completed_on=data.get("completed_on"),
+        )
+        return self._respond(commitment.reference)
+
+    @extend_schema(
+        summary=_("Post a progress update (staff)"),
+        request=commitment_serializers.ProgressUpdateWriteSerializer,
+        responses={
+            201: commitment_serializers.CommitmentSerializer,
+            400: ERROR_RESPONSE,
+            403: ERROR_RESPONSE,
+            404: ERROR_RESPONSE,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def updates(self, request: Request, reference: str, **kwargs: Any) -> Response:
+        commitment = self._writable()
+        serializer = commitment_serializers.ProgressUpdateWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            commitments.progress_update_post,
+            commitment=commitment,
+            actor=request.user,
+            text=serializer.validated_data["text"],
+            milestone_changes=serializer.validated_data.get("milestone_changes", ""),
+        )
+        return self._respond(commitment.reference, status.HTTP_201_CREATED)
+
+
 def register(router: SimpleRouter) -> None:
     """Register this app's viewsets on the API router (see :mod:`infitah.api.urls`)."""
     router.register("plans", PlanViewSet, basename="plan")
     router.register("plan-phases", PhaseViewSet, basename="plan-phase")
     router.register("committee-members", CommitteeMemberViewSet, basename="committee-member")
+    router.register("commitments", CommitmentViewSet, basename="commitment")

@@ -19,5 +19,10 @@ class PlansConfig(AppConfig):
             models.Phase,
             models.FollowUpCommittee,
             models.CommitteeMember,
+            models.Commitment,
+            models.Milestone,
+            models.MilestoneEvidence,
+            models.ProgressUpdate,
+            models.CouncilAdoption,
         ):
             track_public_model(model)

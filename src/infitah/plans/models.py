@@ -16,6 +16,7 @@ off :class:`ActionPlan`.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -352,3 +353,327 @@ class CommitteeMember(TimeStampedModel):
         """The registered organisation's name, else the free-text one (may be empty)."""
         organisation = self.organisation if self.organisation_id else None
         return organisation.name if organisation is not None else self.organisation_name
+
+
+# --- Commitments, milestones, progress, council adoption ------------------------------
+
+
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def published(self) -> CommitmentQuerySet:
+        """Commitments visible to the public (the plan must be published too)."""
+        return self.filter(is_published=True, plan__is_published=True)
+
+
+class Commitment(TimeStampedModel):
+    """A commitment of an action plan (OGP Local commitment template).
+
+    ``reference`` is ``<collectivity code>-<plan start year>-<nn>``, given once by
+    :func:`infitah.plans.commitments.commitment_create` and never changed.
+    ``start_month``/``end_month`` are first days of months. ``budget_mad`` is the
+    estimated budget in Moroccan dirhams (MAD), empty when unknown. ``ogp_values`` is
+    a list of :class:`Commitment.OgpValue` values (JSON).
+    """
+
+    class OgpValue(models.TextChoices):
+        ACCESS_TO_INFORMATION = "access_to_information", _("access to information")
+        CIVIC_PARTICIPATION = "civic_participation", _("civic participation")
+        PUBLIC_ACCOUNTABILITY = "public_accountability", _("public accountability")
+        TECHNOLOGY_INNOVATION = "technology_innovation", _("technology and innovation")
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="commitments",
+    )
+    reference = models.CharField(_("reference"), max_length=60, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=250)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    status_quo = models.TextField(_("status quo"), blank=True)
+    action = models.TextField(_("what will be done"), blank=True)
+    how_it_helps = models.TextField(_("how it helps solve the problem"), blank=True)
+    long_term_goal = models.TextField(_("long-term goal"), blank=True)
+    principles = models.ManyToManyField(
+        "network.Principle", verbose_name=_("principles"), blank=True, related_name="commitments"
+    )
+    ogp_values = models.JSONField(_("OGP values"), default=list, blank=True)
+    lead_department = models.CharField(_("lead department"), max_length=250, blank=True)
+    other_government_actors = models.TextField(_("other government actors"), blank=True)
+    cso_partners: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("civil-society partners"),
+        blank=True,
+        related_name="partner_commitments",
+    )
+    start_month = models.DateField(_("start month"), null=True, blank=True)
+    end_month = models.DateField(_("end month"), null=True, blank=True)
+    budget_mad = models.DecimalField(
+        _("estimated budget (MAD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("In Moroccan dirhams; leave empty when unknown."),
+    )
+    funding_source = models.CharField(_("funding source"), max_length=250, blank=True)
+    proposals: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "proposals.Proposal",
+        verbose_name=_("proposals answered"),
+        blank=True,
+        related_name="commitments",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_published = models.BooleanField(_("published"), default=False)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True)
+                | Q(start_month__isnull=True)
+                | Q(end_month__gte=F("start_month")),
+                name="plans_commitment_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_mad__isnull=True) | Q(budget_mad__gte=0),
+                name="plans_commitment_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "plans:commitment-detail",
+            kwargs={"slug": self.plan.slug, "reference": self.reference},
+        )
+
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.plan.collectivity_id
+
+    def ogp_value_labels(self) -> list[str]:
+        """The labels of :attr:`ogp_values`, in the order of :class:`OgpValue`."""
+        labels = dict(self.OgpValue.choices)
+        return [str(labels[v]) for v in self.OgpValue.values if v in (self.ogp_values or [])]
+
+    def clean(self) -> None:
+        """Months on their first day, end not before start, known OGP values only."""
+        if self.start_month:
+            self.start_month = self.start_month.replace(day=1)
+        if self.end_month:
+            self.end_month = self.end_month.replace(day=1)
+        if self.start_month and self.end_month and self.end_month < self.start_month:
+            raise ValidationError(
+                {"end_month": _("The end month cannot be before the start month.")}
+            )
+        values = self.ogp_values or []
+        if not isinstance(values, list) or any(v not in self.OgpValue.values for v in values):
+            raise ValidationError({"ogp_values": _("Unknown OGP value.")})
+        self.ogp_values = [v for v in self.OgpValue.values if v in values]
+
+
+class Milestone(TimeStampedModel):
+    """A dated step of a commitment with a weight (1–100) in the commitment's progress.
+
+    ``completed_on`` is set exactly when the status is completed. A milestone is late
+    when its due date has passed (Africa/Casablanca) and it is neither completed nor
+    cancelled (:attr:`is_late`).
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
+    )
+    title = models.CharField(_("title"), max_length=250)
+    expected_output = models.TextField(_("expected output"), blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("1 to 100: its share of the commitment's progress.")
+    )
+    responsible_unit = models.CharField(_("responsible unit"), max_length=250, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["commitment", "order", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="plans_milestone_weight_1_100"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="completed") & Q(completed_on__isnull=False))
+                | (~Q(status="completed") & Q(completed_on__isnull=True)),
+                name="plans_milestone_completed_on_iff_completed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.commitment.plan.collectivity_id
+
+    def is_late_on(self, day: datetime.date) -> bool:
+        """Past its due date on ``day`` and neither completed nor cancelled."""
+        return (
+            self.due_on is not None
+            and self.due_on < day
+            and self.status not in (self.Status.COMPLETED, self.Status.CANCELLED)
+        )
+
+    @property
+    def is_late(self) -> bool:
+        """Late today (Africa/Casablanca, ``settings.TIME_ZONE``)."""
+        return self.is_late_on(timezone.localdate())
+
+    def clean(self) -> None:
+        """Weight 1–100; completion date exactly when completed."""
+        errors: dict[str, Any] = {}
+        if self.weight is not None and not 1 <= self.weight <= 100:
+            errors["weight"] = _("The weight is a whole number from 1 to 100.")
+        if self.status == self.Status.COMPLETED and self.completed_on is None:
+            errors["completed_on"] = _("Give the date the milestone was completed.")
+        if self.status != self.Status.COMPLETED and self.completed_on is not None:
+            errors["completed_on"] = _("Only a completed milestone has a completion date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MilestoneEvidence(TimeStampedModel):
+    """Evidence of a milestone: a link (file uploads come later)."""
+
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    url = models.URLField(_("link"), max_length=500)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["milestone", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.milestone.commitment.plan.collectivity_id
+
+
+class ProgressUpdate(TimeStampedModel):
+    """A dated public post on a commitment's implementation (its timeline)."""
+
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("commitment"),
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+    )
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    milestone_changes = models.TextField(_("resulting milestone changes"), blank=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["commitment", "-posted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} @ {self.posted_at:%Y-%m-%d}"
+
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.commitment.plan.collectivity_id
+
+
+class CouncilAdoption(TimeStampedModel):
+    """The council's adoption of a plan: session, date, deliberation and vote.
+
+    Organic law 113-14 (art. 92) for the commune's action programme and its
+    equivalents for provinces and regions. ``session_month`` is the first day of the
+    month of the session (an ordinary session of that month, or an extraordinary one).
+    """
+
+    class SessionKind(models.TextChoices):
+        ORDINARY = "ordinary", _("ordinary session")
+        EXTRAORDINARY = "extraordinary", _("extraordinary session")
+
+    plan = models.OneToOneField(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="council_adoption",
+    )
+    session_kind = models.CharField(_("session"), max_length=20, choices=SessionKind.choices)
+    session_month = models.DateField(_("session month"))
+    adopted_on = models.DateField(_("adopted on"))
+    deliberation_number = models.CharField(_("deliberation number"), max_length=100)
+    votes_for = models.PositiveIntegerField(_("votes for"))
+    votes_against = models.PositiveIntegerField(_("votes against"), default=0)
+    abstentions = models.PositiveIntegerField(_("abstentions"), default=0)
+    document_url = models.URLField(_("adopted document (link)"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("council adoption")
+        verbose_name_plural = _("council adoptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(votes_for__gte=0) & Q(votes_against__gte=0) & Q(abstentions__gte=0),
+                name="plans_counciladoption_votes_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.deliberation_number}"
+
+    @property
+    def collectivity_id(self) -> int:
+        """The owning collectivity's primary key (for the permission rules)."""
+        return self.plan.collectivity_id
+
+    def clean(self) -> None:
+        """The session month is a first day; the vote must have a majority for."""
+        if self.session_month:
+            self.session_month = self.session_month.replace(day=1)
+        if (
+            self.votes_for is not None
+            and self.votes_against is not None
+            and self.votes_for <= self.votes_against
+        ):
+            raise ValidationError(
+                {"votes_for": _("An adopted plan has more votes for than against.")}
+            )

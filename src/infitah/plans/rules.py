@@ -62,3 +62,15 @@ for _state in ActionPlan.State.values:
     add_collectivity_perm(transition_permission(_state), TRANSITION_ROLES)
 
 add_module_perm("plans")
+
+# --- Commitments and their implementation (see infitah.plans.commitments) -------------
+#: Models of the commitments module written by the plan's editors.
+_COMMITMENT_MODELS = ("commitment", "milestone", "milestoneevidence", "progressupdate")
+for _model in _COMMITMENT_MODELS:
+    add_collectivity_perm(f"plans.view_{_model}", STAFF_ROLES)
+    for _action in ("add", "change", "delete"):
+        add_collectivity_perm(f"plans.{_action}_{_model}", EDITOR_ROLES)
+add_collectivity_perm("plans.publish_commitment", EDITOR_ROLES)
+#: Recording the council's adoption moves the plan to adopted: the focal point's decision.
+add_collectivity_perm("plans.view_counciladoption", STAFF_ROLES)
+add_collectivity_perm("plans.record_adoption", TRANSITION_ROLES)

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from infitah.core.text import search_tokens
 from infitah.meetings.models import Meeting
 from infitah.plans.models import (
     ActionPlan,
+    Commitment,
     CommitteeMember,
     FollowUpCommittee,
     Phase,
@@ -485,6 +486,8 @@ class PlanDetail:
 def plan_by_slug(slug: str) -> ActionPlan | None:
     """Return the plan with ``slug`` (collectivity, region and committee loaded), or ``None``.
 
+    The plan carries ``has_commitments`` (whether it has any commitment, published or not).
+
     Published or not: the caller decides who may see it. One query.
     """
     max_length = ActionPlan._meta.get_field("slug").max_length or 80
@@ -492,6 +495,8 @@ def plan_by_slug(slug: str) -> ActionPlan | None:
         return None
     return (
         ActionPlan.objects.select_related("collectivity", "collectivity__region", "committee")
+        # Lets the page skip the commitments' queries when there are none.
+        .annotate(has_commitments=Exists(Commitment.objects.filter(plan=OuterRef("pk"))))
         .filter(slug=slug)
         .first()
     )

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from infitah.plans import commitment_views as cviews
 from infitah.plans import views
 
 app_name = "plans"
@@ -25,5 +26,42 @@ urlpatterns = [
         "<slug:slug>/committee/members/<int:pk>/remove/",
         views.member_remove,
         name="member-remove",
+    ),
+    path("<slug:slug>/adoption/", cviews.adoption_record, name="adoption-record"),
+    path("<slug:slug>/commitments/new/", cviews.commitment_add, name="commitment-add"),
+    path(
+        "<slug:slug>/commitments/<str:reference>/",
+        cviews.commitment_detail,
+        name="commitment-detail",
+    ),
+    path(
+        "<slug:slug>/commitments/<str:reference>/edit/",
+        cviews.commitment_edit,
+        name="commitment-edit",
+    ),
+    path(
+        "<slug:slug>/commitments/<str:reference>/publish/",
+        cviews.commitment_publish,
+        name="commitment-publish",
+    ),
+    path(
+        "<slug:slug>/commitments/<str:reference>/milestones/new/",
+        cviews.milestone_add,
+        name="milestone-add",
+    ),
+    path(
+        "<slug:slug>/commitments/<str:reference>/milestones/<int:pk>/edit/",
+        cviews.milestone_edit,
+        name="milestone-edit",
+    ),
+    path(
+        "<slug:slug>/commitments/<str:reference>/milestones/<int:pk>/status/",
+        cviews.milestone_status,
+        name="milestone-status",
+    ),
+    path(
+        "<slug:slug>/commitments/<str:reference>/updates/new/",
+        cviews.progress_add,
+        name="progress-add",
     ),
 ]

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from infitah.core.cache import cache_public_page
 from infitah.core.selectors import clean_choice, clean_query, page_notice, paginate
 from infitah.meetings.selectors import plan_attendance_figures
-from infitah.plans import selectors, services
+from infitah.plans import commitment_selectors, selectors, services
 from infitah.plans.forms import (
     CommitteeForm,
     MemberForm,
@@ -186,6 +186,11 @@ def _staff_links(user: Any, plan: ActionPlan) -> dict[str, bool]:
         "can_add_member": user.has_perm("plans.add_committeemember", plan),
         "can_change_member": user.has_perm("plans.change_committeemember", plan),
         "can_delete_member": user.has_perm("plans.delete_committeemember", plan),
+        "can_add_commitment": plan.state
+        in {ActionPlan.State.CO_CREATION, ActionPlan.State.CONSULTATION}
+        and user.has_perm("plans.add_commitment", plan),
+        "can_record_adoption": plan.state == ActionPlan.State.CONSULTATION
+        and user.has_perm("plans.record_adoption", plan),
     }
 
 
@@ -206,12 +211,14 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     detail = selectors.plan_detail(plan)
     attendance = plan_attendance_figures(plan)  # one aggregate query, cached
     proposal_counts = plan_proposal_counts(plan)  # one aggregate query, cached
+    commitments = commitment_selectors.plan_commitments(plan, request.user)  # three queries
     links = _staff_links(request.user, plan) if request.user.is_authenticated else {}
     context = {
         "plan": plan,
         "detail": detail,
         "attendance": attendance,
         "proposal_counts": proposal_counts,
+        "commitments": commitments,
         "collectivity": plan.collectivity,
         "states": ActionPlan.State.choices,
         **links,
