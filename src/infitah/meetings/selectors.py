@@ -50,6 +50,11 @@ __all__ = [
     "manageable_meetings",
     "meeting_documents",
     "meeting_for_page",
+    "meeting_page",
+    "page_figures",
+    "page_registration_open",
+    "page_registration_state",
+    "document_rows",
     "plan_attendance_figures",
     "plan_by_slug",
     "public_meetings",
@@ -272,6 +277,14 @@ def registration_state(
     )
     if user is None or not user.is_authenticated:
         return state
+    _add_user_registration(state, meeting, user, now)
+    return state
+
+
+def _add_user_registration(
+    state: RegistrationState, meeting: Meeting, user: Any, now: datetime.datetime
+) -> None:
+    """Fill ``state``'s parts of the signed-in ``user``: one query, two on the waiting list."""
     mine = (
         Registration.objects.filter(meeting=meeting, user=user)
         .exclude(status=Status.CANCELLED)
@@ -287,7 +300,6 @@ def registration_state(
             state.waiting_position = ahead.count() + 1
     elif state.is_open:
         state.needs_verified_email = not user.has_perm("meetings.register", meeting)
-    return state
 
 
 def user_registrations(user: User) -> QuerySet[Registration]:
@@ -503,3 +515,224 @@ def plan_attendance_figures(plan: ActionPlan) -> AttendanceFigures:
 
     counts = cached_aggregate(f"meetings:plan-attendance:1:{plan_id}", compute)
     return _figures(counts, meetings=counts.get("meetings", 0))
+
+
+# --- The meeting page's read model -----------------------------------------------------------
+
+#: Layout of :func:`meeting_page`'s cached value; change it when the dict's shape changes,
+#: so that a new release never reads an old entry.
+_PAGE_LAYOUT = 1
+
+
+def _document_row(document: MeetingDocument) -> dict[str, Any]:
+    return {
+        "pk": document.pk,
+        "title": str(document.title),
+        "kind_display": str(document.get_kind_display()),
+        "is_public": document.is_public,
+    }
+
+
+def document_rows(meeting: Meeting, *, include_private: bool = False) -> list[dict[str, Any]]:
+    """:func:`meeting_documents` as the page's rows (``pk``, ``title``, ``kind_display``,
+    ``is_public``; texts in the active language). One query."""
+    return [
+        _document_row(document)
+        for document in meeting_documents(meeting, include_private=include_private)
+    ]
+
+
+def _group_row(group: BreakoutGroup) -> dict[str, Any]:
+    return {
+        "name": str(group.name),
+        "topic": str(group.topic or ""),
+        "room": str(group.room or ""),
+        "facilitator": str(group.facilitator or ""),
+        "rapporteur": str(group.rapporteur or ""),
+        "output": str(group.output or ""),
+    }
+
+
+def _page_plan_url(plan: ActionPlan | None) -> str:
+    """The plan's page, or ``""`` while the plan is unpublished or has no page."""
+    from django.urls import NoReverseMatch
+
+    if plan is None or not plan.is_published:
+        return ""
+    try:
+        return plan.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _compute_page(slug: str) -> dict[str, Any] | None:
+    """Build :func:`meeting_page`'s value (about eight queries; ``None`` when unknown)."""
+    from infitah.proposals.selectors import proposals_for_meeting
+
+    meeting = (
+        Meeting.objects.select_related("collectivity", "plan", "network")
+        .prefetch_related(
+            Prefetch(
+                "participating_collectivities",
+                queryset=Collectivity.objects.order_by("kind", "code"),
+            ),
+            "participating_organisations",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if meeting is None:
+        return None
+    agenda: list[dict[str, Any]] = []
+    outputs: list[dict[str, Any]] = []
+    for item in agenda_items(meeting):
+        groups = [_group_row(group) for group in item.groups.all()]
+        outputs.extend(group for group in groups if group["output"])
+        agenda.append(
+            {
+                "day": item.day,
+                "start_time": item.start_time,
+                "end_time": item.end_time,
+                "kind": item.kind,
+                "kind_display": str(item.get_kind_display()),
+                "title": str(item.title),
+                "speakers": str(item.speakers or ""),
+                "description": str(item.description or ""),
+                "groups": groups,
+            }
+        )
+    counts = Registration.objects.filter(meeting_id=meeting.pk).aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+    )
+    collectivity = meeting.collectivity
+    plan = meeting.plan
+    return {
+        "pk": meeting.pk,
+        "slug": meeting.slug,
+        "collectivity_id": meeting.collectivity_id,
+        "is_published": meeting.is_published,
+        "is_public": is_public(meeting),
+        "title": str(meeting.title),
+        "kind_display": str(meeting.get_kind_display()),
+        "is_network_meeting": meeting.is_network_meeting,
+        "is_cancelled": meeting.is_cancelled,
+        "cancellation_reason": str(meeting.cancellation_reason or ""),
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "venue_name": str(meeting.venue_name or ""),
+        "address": str(meeting.address or ""),
+        "city": str(meeting.city or ""),
+        "online_url": meeting.online_url or "",
+        "description": str(meeting.description or ""),
+        "minutes": str(meeting.minutes or ""),
+        "minutes_published_at": meeting.minutes_published_at,
+        "collectivity": (
+            {"slug": collectivity.slug, "name": str(collectivity.name)}
+            if collectivity is not None
+            else None
+        ),
+        "network_name": str(meeting.network.name) if meeting.network_id else "",
+        "plan_title": str(plan.title) if plan is not None else "",
+        "plan_url": _page_plan_url(plan),
+        "registration_enabled": meeting.registration_enabled,
+        "registration_opens_at": meeting.registration_opens_at,
+        "registration_closes_at": meeting.registration_closes_at,
+        "waiting_list_enabled": meeting.waiting_list_enabled,
+        "capacity": meeting.capacity,
+        "confirmed": int(counts["confirmed"] or 0),
+        "waiting": int(counts["waiting"] or 0),
+        "participating_collectivities": [
+            {"slug": c.slug, "name": str(c.name)}
+            for c in meeting.participating_collectivities.all()
+        ],
+        "participating_organisations": [
+            {"name": str(o.name)} for o in meeting.participating_organisations.all()
+        ],
+        "agenda": agenda,
+        "days": sorted({item["day"] for item in agenda}),
+        "outputs": outputs,
+        "documents": document_rows(meeting),
+        "attendance": _count_attendance(Attendance.objects.filter(meeting_id=meeting.pk)),
+        "linked_proposals": [
+            {"url": proposal.get_absolute_url(), "title": str(proposal)}
+            for proposal in proposals_for_meeting(meeting)
+        ],
+    }
+
+
+def meeting_page(slug: str) -> dict[str, Any] | None:
+    """Everything the page of the meeting ``slug`` shows to the public, as plain values.
+
+    The meeting's fields (texts in the active language), organiser, plan and its page,
+    agenda with breakout groups, outputs, public documents, participants, registration
+    counts, attendance counts (see :func:`page_figures`) and the proposals that came out
+    of it (``{"url", "title"}``). Built once per (slug, language, public-content
+    version) and cached (:func:`infitah.core.selectors.cached_aggregate`): a hit costs
+    the content-version read and one cache look-up; a miss about eight queries.
+
+    Nothing here depends on the visitor: the caller must check ``is_public`` (and the
+    ``meetings.view_meeting`` permission on the meeting for the others) before showing
+    it, and add the visitor's own parts (registration, organiser links, private
+    documents).
+
+    Returns:
+        A dict, or ``None`` for an unknown meeting.
+    """
+    from django.utils.translation import get_language
+
+    from infitah.core.selectors import cached_aggregate
+
+    if not slug or len(slug) > 120 or not slug.isascii() or not slug.isprintable():
+        return None
+    key = f"meetings:page:{_PAGE_LAYOUT}:{get_language() or ''}:{slug}"
+    page: dict[str, Any] | None = cached_aggregate(key, lambda: _compute_page(slug))
+    return page
+
+
+def page_figures(page: dict[str, Any]) -> AttendanceFigures:
+    """The attendance figures of a :func:`meeting_page` (labels in the active language)."""
+    return _figures(page["attendance"])
+
+
+def page_registration_open(page: dict[str, Any], now: datetime.datetime) -> bool:
+    """``Meeting.registration_is_open`` for a :func:`meeting_page`, and the page public."""
+    if not (page["registration_enabled"] and page["is_published"]) or page["is_cancelled"]:
+        return False
+    if not page["is_public"]:
+        return False
+    if page["registration_opens_at"] and now < page["registration_opens_at"]:
+        return False
+    if page["registration_closes_at"] and now > page["registration_closes_at"]:
+        return False
+    return bool(now < page["starts_at"])
+
+
+def page_registration_state(
+    page: dict[str, Any],
+    meeting: Meeting | None = None,
+    user: Any = None,
+    *,
+    now: datetime.datetime | None = None,
+) -> RegistrationState:
+    """:func:`registration_state` from a :func:`meeting_page`'s cached counts.
+
+    No query for anonymous visitors; for a signed-in ``user`` (with ``meeting``, the
+    loaded instance) the same one or two queries as :func:`registration_state`.
+    """
+    now = now or timezone.now()
+    capacity = page["capacity"]
+    confirmed, waiting = page["confirmed"], page["waiting"]
+    places_left = None if capacity is None else max(capacity - confirmed, 0)
+    state = RegistrationState(
+        is_open=page_registration_open(page, now),
+        capacity=capacity,
+        confirmed=confirmed,
+        waiting=waiting,
+        places_left=places_left,
+        is_full=places_left == 0,
+    )
+    if meeting is None or user is None or not user.is_authenticated:
+        return state
+    _add_user_registration(state, meeting, user, now)
+    return state

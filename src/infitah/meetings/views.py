@@ -25,7 +25,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,8 +44,6 @@ from infitah.meetings.models import (
     Registration,
 )
 from infitah.network.selectors import current_network
-from infitah.plans.models import ActionPlan
-from infitah.proposals.selectors import proposals_for_meeting
 from infitah.territories.models import Collectivity
 
 #: Rows per page of the public list, the participant's list and the staff lists.
@@ -105,16 +103,6 @@ def login_or_403(view: Any) -> Any:
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
-
-
-def _plan_url(plan: ActionPlan | None) -> str:
-    """The plan's page, or ``""`` while the plans app has no page for it."""
-    if plan is None or not plan.is_published:
-        return ""
-    try:
-        return plan.get_absolute_url()
-    except NoReverseMatch:
-        return ""
 
 
 def _staff_links(user: Any, meeting: Meeting) -> dict[str, bool]:
@@ -223,34 +211,45 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     :data:`selectors.MIN_ATTENDANCE_FOR_BREAKDOWN` attendees, or for organisers).
     """
     user = request.user
-    meeting = selectors.meeting_for_page(slug, user)
-    if meeting is None:
+    page = selectors.meeting_page(slug)
+    if page is None:
         raise Http404("No such meeting.")
-    staff = _staff_links(user, meeting) if user.is_authenticated else {}
+    meeting: Meeting | None = None
+    staff: dict[str, bool] = {}
+    if user.is_authenticated:
+        # The visitor's own parts need the instance (permissions, their registration).
+        meeting = _meeting_or_404(slug)
+        if not page["is_public"] and not user.has_perm("meetings.view_meeting", meeting):
+            raise Http404("No such meeting.")
+        staff = _staff_links(user, meeting)
+    elif not page["is_public"]:
+        raise Http404("No such meeting.")
     is_organiser = bool(staff.get("change"))
-    state = selectors.registration_state(meeting, user)
-    figures = selectors.attendance_figures(meeting)
-    items = selectors.agenda_items(meeting)
+    state = selectors.page_registration_state(page, meeting, user)
+    figures = selectors.page_figures(page)
     register_form = None
     if user.is_authenticated and state.is_open and state.mine is None:
-        register_form = RegisterForm(organisations=_represented(user))
+        register_form = RegisterForm(organisations=_represented(cast(User, user)))
+    documents = page["documents"]
+    if is_organiser and meeting is not None:
+        documents = selectors.document_rows(meeting, include_private=True)
     context = {
-        "meeting": meeting,
-        "is_public": selectors.is_public(meeting),
-        "agenda": items,
-        "days": sorted({item.day for item in items}),
-        "outputs": [g for item in items for g in item.groups.all() if g.output],
-        "documents": selectors.meeting_documents(meeting, include_private=is_organiser),
+        "meeting": page,
+        "is_public": page["is_public"],
+        "agenda": page["agenda"],
+        "days": page["days"],
+        "outputs": page["outputs"],
+        "documents": documents,
         "state": state,
         "register_form": register_form,
         "figures": figures,
         "show_breakdown": figures.total and (figures.is_breakdown_public or is_organiser),
         "staff": staff,
-        "plan_url": _plan_url(meeting.plan),
-        "minutes_public": bool(meeting.minutes_published_at and meeting.minutes),
-        # Hook for the proposals module (next issue): the proposals that came out of this
-        # meeting, shown in the "Proposals from this meeting" section when not empty.
-        "linked_proposals": proposals_for_meeting(meeting),
+        "plan_url": page["plan_url"],
+        "minutes_public": bool(page["minutes_published_at"] and page["minutes"]),
+        # The proposals that came out of this meeting ({"url", "title"}), shown in the
+        # "Proposals from this meeting" section when not empty.
+        "linked_proposals": page["linked_proposals"],
         "login_url": reverse("account_login") + "?next=" + request.get_full_path(),
     }
     return render(request, "meetings/detail.html", context)
