@@ -386,3 +386,18 @@ def test_register_document_content_file_must_exist(
     assert Client().get(url).status_code == 404
     document.file.save("again.pdf", ContentFile(b"%PDF-1.4 again"))
     assert Client().get(url).status_code == 200
+
+
+def test_collectivity_options_are_listed_once_and_the_chosen_one_is_selected() -> None:
+    first = factories.CommuneFactory(name_fr="Première")
+    second = factories.CommuneFactory(name_fr="Seconde")
+    InformationRequestFactory(collectivity=first, subject="Alpha request")
+    InformationRequestFactory(collectivity=second, subject="Beta request")
+    client = Client()
+    html = _html(client, f"{REGISTER}?collectivity={second.code.lower()}")
+    assert f'<option value="{second.slug}" selected>' in html
+    assert f'<option value="{first.slug}">' in html
+    assert html.count(f'value="{second.slug}"') == 1
+    assert "Beta request" in html and "Alpha request" not in html
+    html = _html(client, REGISTER)
+    assert " selected>" not in html.split('id="id_collectivity"')[1].split("</select>")[0]

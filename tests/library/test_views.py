@@ -87,6 +87,10 @@ class TestList:
         assert slugs(principle="transparency") == [guide.slug]
         assert slugs(collectivity=commune_b.code) == [report.slug]
         assert slugs(collectivity="network") == [network_doc.slug]
+        owners = client.get(LIST, {"collectivity": commune_b.code}).content.decode()
+        assert f'<option value="{commune_b.code}" selected>' in owners
+        assert f'<option value="{commune_a.code}">' in owners
+        assert client.get(LIST, {"page": "1"}).context["page"].paginator.count == 3
         assert slugs(year="2023") == [guide.slug]
         assert slugs(q="ميزانيه") == [report.slug]
         assert slugs(q="budget", kind="guide") == [guide.slug]

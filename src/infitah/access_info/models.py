@@ -220,6 +220,15 @@ class InformationRequest(TimeStampedModel):
             models.Index(fields=["collectivity", "-received_at"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["is_in_register", "-received_at"]),
+            # The register's list (``WHERE is_in_register ORDER BY received_at DESC, id
+            # DESC LIMIT n``): SQLite writes the filter as a bare boolean column, which it
+            # cannot match to the index above as an equality; a partial index with the
+            # same condition serves the ordering on both databases.
+            models.Index(
+                fields=["-received_at", "-id"],
+                name="access_info_register_list_idx",
+                condition=Q(is_in_register=True),
+            ),
             models.Index(fields=["requester", "-received_at"]),
         ]
         constraints = [

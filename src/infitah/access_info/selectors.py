@@ -17,6 +17,7 @@ disclosure coverage) is a grouped aggregate cached by public-content version
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -28,6 +29,9 @@ from django.db.models import Count, DateField, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from infitah.access_info import disclosure
 from infitah.access_info.models import (
@@ -48,7 +52,7 @@ from infitah.core.selectors import (
     slug_url,
     translated,
 )
-from infitah.core.text import search_tokens
+from infitah.core.text import search_tokens, strip_bidi_controls
 from infitah.network.models import Membership, Network
 from infitah.territories.models import Collectivity
 from infitah.territories.selectors import UnitLink, region_links, regions_with
@@ -63,6 +67,7 @@ __all__ = [
     "CoverageRow",
     "DisclosureItemRow",
     "RegisterDetail",
+    "RegisterChoices",
     "RegisterFilters",
     "RegisterRow",
     "RequestStatistics",
@@ -77,7 +82,9 @@ __all__ = [
     "percentile",
     "public_entry",
     "register_detail",
+    "register_count",
     "register_entries",
+    "register_filter_choices",
     "register_filter_options",
     "register_requests",
     "register_rows",
@@ -218,6 +225,36 @@ def register_requests(filters: RegisterFilters | None = None) -> QuerySet[Inform
     if condition:
         queryset = queryset.filter(condition)
     return queryset.order_by("-received_at", "-pk")
+
+
+def _filters_key(filters: RegisterFilters) -> str:
+    """A short cache-safe key for ``filters`` (the query by its folded words)."""
+    parts = (
+        filters.collectivity_id,
+        filters.region_id,
+        filters.status,
+        filters.channel,
+        filters.year,
+        filters.is_urgent,
+        tuple(search_tokens(filters.query)),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def register_count(filters: RegisterFilters | None = None) -> int:
+    """Return how many requests :func:`register_requests` gives for ``filters``.
+
+    The exact ``COUNT(*)`` (a scan of the register's rows on PostgreSQL) is a cached
+    aggregate per filters and public-content version
+    (:func:`infitah.core.selectors.cached_aggregate`): a page view costs the
+    content-version read and a cache look-up; any change to public content gives a new
+    key, so the count is never stale.
+    """
+    filters = filters or RegisterFilters()
+    return cached_aggregate(
+        f"access-info:register-count:{_LAYOUT}:{_filters_key(filters)}",
+        register_requests(filters).count,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,6 +588,84 @@ def _compute_register_options() -> dict[str, Any]:
         .values("pk", "code", "slug", *localized_fields("name"))
     )
     return {"years": years, "collectivities": collectivities}
+
+
+@dataclass(frozen=True)
+class RegisterChoices:
+    """The register's data-dependent filter choices, in the active language.
+
+    ``years`` newest first; ``regions`` by code; ``collectivity_options`` the escaped
+    ``<option>`` elements of every collectivity of the register (by code, none selected),
+    built once per language and public-content version instead of rendering ~1,600
+    options through the template on every view.
+    """
+
+    years: list[int]
+    regions: list[UnitLink]
+    collectivity_rows: list[dict[str, Any]]
+    collectivity_options: str
+
+    def collectivity(self, value: str) -> UnitLink | None:
+        """The register's collectivity whose slug or code is ``value`` (any case), or ``None``."""
+        folded = value.lower()
+        for row in self.collectivity_rows:
+            if folded in (row["slug"].lower(), row["code"].lower()):
+                url = slug_url("territories:collectivity-detail")
+                return UnitLink(
+                    pk=row["pk"],
+                    code=row["code"],
+                    slug=row["slug"],
+                    name=translated(row, language_order(Collectivity, "name")),
+                    url=url(row["slug"]),
+                )
+        return None
+
+    def collectivity_options_html(self, selected: UnitLink | None = None) -> SafeString:
+        """The ``<option>`` elements, with ``selected`` (if any) marked as chosen."""
+        html = self.collectivity_options
+        if selected is not None:
+            plain = format_html('<option value="{}">', selected.slug)
+            html = html.replace(plain, f"{plain[:-1]} selected>", 1)
+        return mark_safe(html)  # noqa: S308 - built by format_html (escaped)
+
+
+def _option_label(name: str) -> str:
+    """``name`` without bidi controls, isolated (FSI … PDI) as ``UnitLink.option_label``."""
+    text = strip_bidi_controls(name)
+    return f"\u2068{text}\u2069" if text else ""
+
+
+def _collectivity_options(rows: Sequence[Mapping[str, Any]]) -> str:
+    """``<option value="slug">name</option>`` for ``rows``, names in the active language."""
+    names = language_order(Collectivity, "name")
+    return str(
+        format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((row["slug"], _option_label(translated(row, names))) for row in rows),
+        )
+    )
+
+
+def register_filter_choices() -> RegisterChoices:
+    """Return the register's filter choices (see :class:`RegisterChoices`).
+
+    Two content-version reads and two cache look-ups on a hit; on a miss, the queries
+    of :func:`register_filter_options` and the options' HTML for the active language.
+    """
+    key = f"access-info:register-options:{_LAYOUT}"
+    regions, cached = regions_with({key: _compute_register_options})
+    data = cached[key]
+    options = cached_aggregate(
+        f"access-info:register-collectivity-options:{_LAYOUT}:{get_language() or ''}",
+        lambda: _collectivity_options(data["collectivities"]),
+    )
+    return RegisterChoices(
+        years=list(data["years"]),
+        regions=regions,
+        collectivity_rows=data["collectivities"],
+        collectivity_options=options,
+    )
 
 
 def register_filter_options() -> tuple[list[int], list[UnitLink], list[UnitLink]]:

@@ -73,15 +73,14 @@ def _register_filters(request: HttpRequest) -> tuple[selectors.RegisterFilters, 
     values, ``unknown`` notices).
     """
     get = request.GET
-    years, collectivities, regions = selectors.register_filter_options()
+    choices = selectors.register_filter_choices()
+    years, regions = choices.years, choices.regions
     unknown: list[tuple[str, str]] = []
 
     collectivity: UnitLink | None = None
     value = clean_choice(get.get("collectivity"), max_length=220)
     if value:
-        collectivity = next(
-            (c for c in collectivities if value.lower() in (c.slug.lower(), c.code.lower())), None
-        )
+        collectivity = choices.collectivity(value)
         if collectivity is None:
             unknown.append((gettext("collectivity"), value))
     region: UnitLink | None = None
@@ -121,7 +120,7 @@ def _register_filters(request: HttpRequest) -> tuple[selectors.RegisterFilters, 
     )
     context = {
         "years": years,
-        "collectivities": collectivities,
+        "collectivity_options": choices.collectivity_options_html(collectivity),
         "regions": regions,
         "statuses": InformationRequest.Status.choices,
         "channels": InformationRequest.Channel.choices,
@@ -167,6 +166,7 @@ def register(request: HttpRequest) -> HttpResponse:
         queryset,
         raw_page,
         per_page=REGISTER_PAGE_SIZE,
+        count=selectors.register_count(filters),
         rows=lambda bottom, top: selectors.register_rows(
             queryset[bottom:top], today=today, regions=regions
         ),

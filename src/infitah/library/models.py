@@ -182,6 +182,14 @@ class Document(TimeStampedModel):
         ordering = ["-issued_on", "-pk"]
         indexes = [
             models.Index(fields=["is_published", "-issued_on"], name="library_doc_published_idx"),
+            # The published list (``WHERE is_published ORDER BY issued_on DESC, id DESC``):
+            # SQLite writes the filter as a bare boolean column and cannot use the index
+            # above for it; a partial index with the same condition serves it everywhere.
+            models.Index(
+                fields=["-issued_on", "-id"],
+                name="library_doc_published_list_idx",
+                condition=Q(is_published=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,9 +15,12 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Length, Substr
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from infitah.accounts.rules import collectivity_ids_with_perm
 from infitah.core.selectors import cached_aggregate, paginate
+from infitah.core.templatetags.infitah import plain_isolate
 from infitah.library import conf, indexing, search
 from infitah.library.models import Document, GoodPracticeAdoption
 from infitah.network.models import Membership, Principle
@@ -102,6 +105,26 @@ class DocumentResult:
     title_html: Any = ""
 
 
+def _cached_count(filters: DocumentFilters, filtered: QuerySet[Document]) -> int:
+    """``filtered.count()``, cached per filters (without a query) and content version.
+
+    The exact ``COUNT(*)`` scans the published documents on PostgreSQL; the cached
+    aggregate turns it into a cache look-up, never stale (the key holds the version).
+    """
+    key = (
+        filters.kind,
+        filters.language,
+        filters.principle.pk if filters.principle is not None else None,
+        filters.collectivity.pk if filters.collectivity is not None else None,
+        filters.network_only,
+        filters.year,
+    )
+    return cached_aggregate(
+        "library-count:1:" + ":".join("" if part is None else str(part) for part in key),
+        filtered.count,
+    )
+
+
 def document_page(filters: DocumentFilters, page_number: str | None) -> Page[Any]:
     """Return one page of the library for ``filters`` (rows are :class:`DocumentResult`).
 
@@ -117,7 +140,9 @@ def document_page(filters: DocumentFilters, page_number: str | None) -> Page[Any
         if filters.query:  # only stop-words or punctuation: nothing can match
             return paginate([], page_number, per_page=conf.PAGE_SIZE)
         queryset = _with_related(filtered.defer(*HEAVY_FIELDS).order_by("-issued_on", "-pk"))
-        page = paginate(queryset, page_number, per_page=conf.PAGE_SIZE)
+        page = paginate(
+            queryset, page_number, per_page=conf.PAGE_SIZE, count=_cached_count(filters, filtered)
+        )
         page.object_list = [DocumentResult(document) for document in page.object_list]
         return page
 
@@ -167,6 +192,27 @@ class FilterOptions:
 
     collectivities: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
     years: list[int] = field(default_factory=list)
+    #: Escaped ``<option value="code">name</option>`` of ``collectivities`` (none
+    #: selected), built once per language and content version.
+    collectivity_options: str = ""
+
+    def collectivity_options_html(self, selected: str = "") -> SafeString:
+        """The owners' ``<option>`` elements, the one of code ``selected`` (if any) chosen."""
+        html = self.collectivity_options
+        if selected:
+            plain = format_html('<option value="{}">', selected)
+            html = html.replace(plain, f"{plain[:-1]} selected>", 1)
+        return mark_safe(html)  # noqa: S308 - built by format_html (escaped)
+
+
+def _owner_options(collectivities: list[tuple[str, str]]) -> str:
+    return str(
+        format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((code, plain_isolate(name)) for code, name in collectivities),
+        )
+    )
 
 
 def _filter_option_values() -> dict[str, Any]:
@@ -195,7 +241,12 @@ def filter_options(language: str) -> FilterOptions:
         (row[0], next((row[i] for i in order if row[i]), row[0]))
         for row in values["collectivities"]
     ]
-    return FilterOptions(collectivities=collectivities, years=values["years"])
+    options = cached_aggregate(
+        f"library-owner-options:1:{language}", lambda: _owner_options(collectivities)
+    )
+    return FilterOptions(
+        collectivities=collectivities, years=values["years"], collectivity_options=options
+    )
 
 
 def document_detail(slug: str) -> Document | None:

@@ -111,6 +111,9 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "languages": Document.Language.choices,
         "principles": principles(network) if network is not None else [],
         "options": options,
+        "owner_options": options.collectivity_options_html(
+            collectivity.code if collectivity is not None else ""
+        ),
         "can_upload": request.user.is_authenticated
         and request.user.has_perm("library.add_document"),
     }
