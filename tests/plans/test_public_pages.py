@@ -178,19 +178,19 @@ def test_detail_in_arabic_shows_standing_timeline_committee_and_meetings(
     html = response.content.decode()
     assert "برنامج عمل الانفتاح لجماعة أ" in html
     # Where it stands: the co-creation phase is in progress today.
-    detail = response.context["detail"]
-    assert [p.title_ar for p in detail.standing.current] == ["ورشات الإعداد التشاركي"]
-    assert detail.standing.next_phase.title_ar == "المصادقة في دورة أكتوبر"
+    page = response.context["page"]
+    assert page["current_phases"] == ["ورشات الإعداد التشاركي"]
+    assert page["next_phase"]["title"] == "المصادقة في دورة أكتوبر"
     current = re.search(r'<li class="timeline__item[^"]*"\s+aria-current="step">', html)
     assert current is not None and "timeline__item--current" in current.group(0)
     assert html.count('aria-current="step"') == 2  # the stage and the current phase
     # Timeline in date order: phase (March), change of state (May), adoption (October).
-    kinds = [("phase" if e.phase else "transition") for e in detail.timeline]
+    kinds = [("phase" if e["phase"] else "transition") for e in page["timeline"]]
     assert kinds == ["phase", "transition", "phase"]
     # Committee: names, composition.
     assert "لجنة التتبع" in html
     assert "Fatima Zahra" in html and "Ahmed Elu" in html
-    assert detail.composition.women_percent == 50
+    assert page["committee"]["composition"]["women_percent"] == 50
     # Meetings: published only; 11 July 2023 at 10:00 in Casablanca (UTC+1 that day).
     assert "الورشة الثانية للإعداد المشترك" in html
     assert "اجتماع غير منشور" not in html
@@ -224,7 +224,7 @@ def test_detail_query_count_does_not_grow(
     add(18)
     many = count_queries(client, "/fr/plans/plan-a/")
     assert few == many
-    assert many <= 8
+    assert many <= 9  # cold read model: plan, phases, changes, members, 2 meeting reads...
     staff = Client()
     staff.force_login(staff_a)
     staff_few = count_queries(staff, "/fr/plans/plan-a/")

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from infitah.accounts.selectors import scope_to_collectivities
+from infitah.core.selectors import slug_url
 from infitah.core.text import search_tokens
 from infitah.meetings.models import Meeting
 from infitah.plans.models import (
@@ -37,7 +38,8 @@ from infitah.territories.models import Collectivity
 
 __all__ = [
     "KIND_GROUPS",
-    "MAX_PLAN_MEETINGS",
+    "PAST_PLAN_MEETINGS",
+    "UPCOMING_PLAN_MEETINGS",
     "CommitteeComposition",
     "CommitteeStatus",
     "PlanDetail",
@@ -66,8 +68,10 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
     "commune": (Collectivity.Kind.COMMUNE,),
 }
 
-#: Meetings listed on a plan's page (published, in date order); a plan has a few dozen.
-MAX_PLAN_MEETINGS = 100
+#: Meetings listed on a plan's page (published, in date order): the next few upcoming
+#: ones and the latest past ones; the page links to the meetings list for the others.
+UPCOMING_PLAN_MEETINGS = 3
+PAST_PLAN_MEETINGS = 10
 
 
 def today() -> datetime.date:
@@ -429,40 +433,60 @@ class MeetingRow:
     url: str
 
 
-def _meeting_url(meeting: Meeting) -> str:
+def _meeting_urls() -> Any:
     # The meetings app's pages may not be routed yet: no link rather than an error.
     try:
-        return meeting.get_absolute_url()
+        return slug_url("meetings:detail")
     except NoReverseMatch:
-        return ""
+        return lambda slug: ""
 
 
-def plan_meetings(plan: ActionPlan, limit: int = MAX_PLAN_MEETINGS) -> list[MeetingRow]:
-    """Return the plan's published meetings, in date order (at most ``limit``). One query."""
-    meetings = (
-        Meeting.objects.published()
-        .filter(plan_id=plan.pk)
-        .order_by("starts_at", "pk")
-        .only(
-            "slug",
-            *(f"title_{code}" for code, _name in settings.LANGUAGES),
-            "title",
-            "kind",
-            "starts_at",
-            "ends_at",
-            "is_cancelled",
-        )[:limit]
+def plan_meetings(
+    plan: ActionPlan,
+    *,
+    upcoming: int = UPCOMING_PLAN_MEETINGS,
+    past: int = PAST_PLAN_MEETINGS,
+    on: datetime.date | None = None,
+) -> list[MeetingRow]:
+    """Return the plan's next and latest published meetings, in date order. Two queries.
+
+    Args:
+        plan: the plan.
+        upcoming: at most this many meetings starting on ``on`` or later.
+        past: at most this many of the latest meetings that started before ``on``.
+        on: the day that splits them (default: today in Africa/Casablanca).
+
+    The page links to the meetings list (``?plan=<slug>&when=all``) for the others.
+    """
+    start = _start_of_day(on or today())
+    published = Meeting.objects.published().filter(plan_id=plan.pk)
+    columns = (
+        "slug",
+        *(f"title_{code}" for code, _name in settings.LANGUAGES),
+        "title",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "is_cancelled",
     )
+    later = list(
+        published.filter(starts_at__gte=start).order_by("starts_at", "pk").only(*columns)[:upcoming]
+    )
+    earlier = list(
+        published.filter(starts_at__lt=start).order_by("-starts_at", "-pk").only(*columns)[:past]
+    )
+    url = _meeting_urls()
+    kinds = {value: str(label) for value, label in Meeting.Kind.choices}
     return [
         MeetingRow(
             title=m.title,
-            kind_label=str(m.get_kind_display()),
+            kind_label=kinds.get(m.kind, m.kind),
             starts_at=m.starts_at,
             ends_at=m.ends_at,
             is_cancelled=m.is_cancelled,
-            url=_meeting_url(m),
+            url=url(m.slug),
         )
-        for m in meetings
+        for m in [*reversed(earlier), *later]
     ]
 
 
@@ -513,9 +537,9 @@ def plan_committee(plan: ActionPlan) -> FollowUpCommittee | None:
 def plan_detail(plan: ActionPlan, *, on: datetime.date | None = None) -> PlanDetail:
     """Return the :class:`PlanDetail` of ``plan`` (loaded with :func:`plan_by_slug`).
 
-    Five queries whatever the plan's size: phases, state changes (with who made them),
-    committee members (with their organisation), published meetings, and the
-    committee's last meeting.
+    Six queries whatever the plan's size: phases, state changes (with who made them),
+    committee members (with their organisation), published meetings (upcoming and
+    past), and the committee's last meeting.
     """
     day = on or today()
     phases = list(plan.phases.order_by("starts_on", "order", "pk"))
@@ -553,7 +577,7 @@ def plan_detail(plan: ActionPlan, *, on: datetime.date | None = None) -> PlanDet
         former_members=former,
         composition=composition,
         committee_status=status,
-        meetings=plan_meetings(plan),
+        meetings=plan_meetings(plan, on=day),
     )
 
 

@@ -28,8 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from infitah.core.cache import cache_public_page
 from infitah.core.selectors import clean_choice, clean_query, page_notice, paginate
-from infitah.meetings.selectors import plan_attendance_figures
-from infitah.plans import commitment_selectors, selectors, services
+from infitah.plans import page_selectors, selectors, services
 from infitah.plans.forms import (
     CommitteeForm,
     MemberForm,
@@ -40,7 +39,6 @@ from infitah.plans.forms import (
 )
 from infitah.plans.models import ActionPlan, CommitteeMember, Phase
 from infitah.plans.rules import transition_permission
-from infitah.proposals.selectors import plan_proposal_counts
 from infitah.territories.models import Collectivity
 from infitah.territories.selectors import UnitLink, region_links
 
@@ -200,27 +198,41 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     Shows the current state and phase(s) today (Africa/Casablanca), the timeline of
     phases and state changes in date order (the current phase highlighted), the
-    follow-up committee (members, composition, when it last met) and the plan's
-    published meetings with their attendance figures (total attendances; shares of
-    women, youth and associations only from
+    follow-up committee (members, composition, when it last met), the plan's next and
+    latest published meetings (a link to all of them) with their attendance figures
+    (total attendances; shares of women, youth and associations only from
     :data:`infitah.meetings.selectors.MIN_ATTENDANCE_FOR_BREAKDOWN` people, so nobody
-    can be recognised). Staff also get their links, and a warning when the committee's
-    meeting is overdue.
+    can be recognised), its commitments and proposal counts.
+
+    The public part is one read model per content version, language and day
+    (:func:`infitah.plans.page_selectors.plan_page`): an anonymous request costs one
+    query. Signed-in users who may read the plan get their links, a warning when the
+    committee's meeting is overdue, and the unpublished commitments they may read.
     """
-    plan = _readable_plan(request, slug)
-    detail = selectors.plan_detail(plan)
-    attendance = plan_attendance_figures(plan)  # one aggregate query, cached
-    proposal_counts = plan_proposal_counts(plan)  # one aggregate query, cached
-    commitments = commitment_selectors.plan_commitments(plan, request.user)  # three queries
-    links = _staff_links(request.user, plan) if request.user.is_authenticated else {}
+    user = request.user
+    if user.is_authenticated:
+        plan = _readable_plan(request, slug)  # 404 for an unpublished plan they may not see
+        page = page_selectors.plan_page(plan.slug)
+    else:
+        page = page_selectors.plan_page(slug)
+        if page is None or not page["plan"]["is_published"]:
+            raise Http404("No such plan.")
+    if page is None:  # deleted between the two reads
+        raise Http404("No such plan.")
+    links: dict[str, bool] = {}
+    commitments = page["commitments"]
+    if user.is_authenticated:
+        links = _staff_links(user, plan)
+        if user.has_perm("plans.view_commitment", plan):
+            commitments = page_selectors.commitments_section(plan, user, selectors.today())
     context = {
-        "plan": plan,
-        "detail": detail,
-        "attendance": attendance,
-        "proposal_counts": proposal_counts,
+        "page": page,
+        "plan": page["plan"],
+        "collectivity": page["collectivity"],
+        "committee": page["committee"],
+        "attendance": page["attendance"],
+        "proposal_counts": page["proposal_counts"],
         "commitments": commitments,
-        "collectivity": plan.collectivity,
-        "states": ActionPlan.State.choices,
         **links,
     }
     return render(request, "plans/detail.html", context)
