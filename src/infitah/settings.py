@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the path is refused and removed from the query string (PostgreSQL
+    # refuses it in text lookups).
+    "infitah.core.middleware.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public pages from the cache, before any session/ORM work.
     "infitah.core.cache.PublicPageCacheMiddleware",

@@ -642,7 +642,7 @@ class DisclosureItemViewSet(PublicReadOnlyViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         raw = str(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # '²'.isdigit() is True
             raise NotFound(_("No item has this id."))
         rows = _item_rows(request, self.get_queryset().filter(pk=int(raw)))
         if not rows:

@@ -47,4 +47,6 @@ urlpatterns = [
     re_path(r"^(?P<version>v1)/", include(v1_patterns)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
+    # Last: any other /api/ address answers the API's JSON error body, not the site's page.
+    re_path(r"^", views.not_found),
 ]

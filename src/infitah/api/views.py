@@ -20,10 +20,11 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse as django_reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -407,3 +408,18 @@ class DocsView(SpectacularSwaggerSplitView):
 
 
 docs = DocsView.as_view()
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any ``/api/`` address no route matches: 404 with the API's error body (JSON)."""
+    return JsonResponse(
+        {
+            "error": {
+                "status": 404,
+                "code": "not_found",
+                "detail": gettext("No endpoint or object at this address."),
+                "fields": {},
+            }
+        },
+        status=404,
+    )
