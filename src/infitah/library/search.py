@@ -51,11 +51,13 @@ import functools
 import html
 import logging
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
@@ -245,7 +247,7 @@ def rebuild(
 
 
 # --------------------------------------------------------------------------- backends
-class SearchBackend:
+class SearchBackend(ABC):
     """Full-text matching and ranking over ``search_index`` for one database vendor."""
 
     vendor = ""
@@ -253,10 +255,11 @@ class SearchBackend:
     def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
         self.using = using
 
+    @abstractmethod
     def match_expression(self, query: SearchQuery) -> str:
         """The engine's query text for ``query`` (every group, each an OR of forms)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _from_where(
         self,
         query: SearchQuery,
@@ -266,10 +269,11 @@ class SearchBackend:
         within: QuerySet[Any] | None,
         collectivity_ids: Sequence[int] | None,
     ) -> tuple[str, list[Any]]:
-        raise NotImplementedError
+        """``FROM … WHERE …`` of the matching entries, and its parameters."""
 
+    @abstractmethod
     def _score(self) -> str:
-        raise NotImplementedError
+        """The SQL expression ranking an entry (higher is better)."""
 
     @staticmethod
     def _filters(
@@ -351,9 +355,9 @@ class SearchBackend:
             row = cursor.fetchone()
         return int(row[0]) if row else 0
 
+    @abstractmethod
     def ensure_schema(self) -> None:
         """Create the full-text structures when missing (idempotent)."""
-        raise NotImplementedError
 
 
 class SQLiteBackend(SearchBackend):
@@ -491,12 +495,12 @@ def get_backend(using: str = DEFAULT_DB_ALIAS) -> SearchBackend:
     """Return the backend for the database ``using`` (by ``connection.vendor``).
 
     Raises:
-        NotImplementedError: another database (only SQLite and PostgreSQL are supported).
+        ImproperlyConfigured: another database (only SQLite and PostgreSQL are supported).
     """
     vendor = connections[using].vendor
     backend = _BACKENDS.get(vendor)
     if backend is None:
-        raise NotImplementedError(f"Search is not implemented for {vendor}.")
+        raise ImproperlyConfigured(f"Search supports SQLite and PostgreSQL, not {vendor}.")
     return backend(using)
 
 
