@@ -167,11 +167,15 @@ def test_someone_else_s_request_is_not_found(world: World) -> None:
     assert request.status == Status.RECEIVED
 
 
-@pytest.mark.parametrize("reference", ["nope", "x" * 60, "a\x00b", "%00"])
-def test_odd_references_are_not_found(world: World, reference: str) -> None:
+@pytest.mark.parametrize(
+    ("reference", "status"),
+    # A NUL in the path is refused by infitah.core.middleware before any view (400).
+    [("nope", 404), ("x" * 60, 404), ("a\x00b", 400), ("%00", 400)],
+)
+def test_odd_references_are_not_found(world: World, reference: str, status: int) -> None:
     client = signed_in(world.citizen)
     response = client.get(f"/fr/information/my/{reference}/")
-    assert response.status_code == 404
+    assert response.status_code == status
 
 
 def test_clarification_through_the_page(world: World) -> None:

@@ -94,7 +94,8 @@ def test_list_errors(plan: ActionPlan) -> None:
     response = client.get("/api/v1/comments/?target_type=accounts.user&target_id=1")
     assert response.status_code == 400
     assert "plans.actionplan" in response.json()["error"]["fields"]["target_type"][0]
-    for query in ("target_id=999999", "target_id=abc", "target_id=%00", "target_id=-1"):
+    # (A NUL is dropped from query strings by infitah.core.middleware: see tests/smoke.)
+    for query in ("target_id=999999", "target_id=abc", "target_id=-1"):
         response = client.get(f"/api/v1/comments/?target_type=plans.actionplan&{query}")
         assert response.status_code == 404, query
         assert response.json()["error"]["code"] == "not_found"

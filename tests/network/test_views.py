@@ -441,11 +441,16 @@ def test_charter_version_pages(
     assert "plus en vigueur" in french and 'href="/fr/network/charter/1.0/"' in french
 
 
-@pytest.mark.parametrize("version", ["3.0", "nope", "%00", "%0A", "1.0.0", "9" * 300])
+@pytest.mark.parametrize("version", ["3.0", "nope", "%0A", "1.0.0", "9" * 300])
 def test_unknown_charter_version_is_404(
     client: Client, network: Network, charter: dict[str, object], version: str
 ) -> None:
     assert client.get(f"/fr/network/charter/{version}/").status_code == 404
+
+
+def test_nul_in_the_address_is_refused(client: Client, network: Network) -> None:
+    """A NUL character is refused before any view (infitah.core.middleware)."""
+    assert client.get("/fr/network/charter/%00/").status_code == 400
 
 
 def test_charter_version_without_network_is_404(client: Client, db: None) -> None:
