@@ -94,6 +94,15 @@ ERROR_RESPONSE = OpenApiResponse(
 )
 
 
+def write_responses(body: Any, *, status_code: int = 200) -> dict[int, Any]:
+    """The documented responses of a write endpoint (for ``extend_schema``).
+
+    ``status_code`` (200, or 201 for a creation) with ``body``, then the API's error
+    body for 400 (invalid input), 403 (not allowed) and 404 (no such object).
+    """
+    return {status_code: body, 400: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
+
+
 def _activate_requested_language(request: Request) -> None:
     """Activate ``?lang=`` when given; raise ``ValidationError`` for an unknown code."""
     lang = request.query_params.get("lang")

@@ -41,7 +41,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import BaseThrottle, UserRateThrottle
 
 from infitah.accounts.models import Organisation, User
-from infitah.api.views import ERROR_RESPONSE
+from infitah.api.views import ERROR_RESPONSE, write_responses
 from infitah.comments import registry, selectors, services
 from infitah.comments.models import Comment, CommentReport, ModerationReason
 from infitah.core.cache import mark_public
@@ -268,12 +268,7 @@ TARGET_PARAMETERS = [
             "is attached to that comment's parent. At most a few comments a minute."
         ),
         request=CommentCreateSerializer,
-        responses={
-            201: CommentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(CommentSerializer, status_code=201),
     ),
     partial_update=extend_schema(
         summary=_("Edit my comment"),
@@ -281,12 +276,7 @@ TARGET_PARAMETERS = [
             "Only in the minutes after posting; the earlier text is kept in its history."
         ),
         request=CommentEditSerializer,
-        responses={
-            200: CommentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(CommentSerializer),
     ),
     destroy=extend_schema(
         summary=_("Withdraw my comment"),
@@ -462,12 +452,7 @@ class CommentViewSet(
     @extend_schema(
         summary=_("Report a comment to the moderators"),
         request=CommentReportSerializer,
-        responses={
-            201: CommentReportResultSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(CommentReportResultSerializer, status_code=201),
     )
     @action(detail=True, methods=["post"])
     def report(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -489,12 +474,7 @@ class CommentViewSet(
     @extend_schema(
         summary=_("Hide a comment (moderators)"),
         request=CommentHideSerializer,
-        responses={
-            200: ModeratedCommentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(ModeratedCommentSerializer),
     )
     @action(detail=True, methods=["post"])
     def hide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -518,12 +498,7 @@ class CommentViewSet(
     @extend_schema(
         summary=_("Show a hidden comment again (moderators)"),
         request=None,
-        responses={
-            200: ModeratedCommentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(ModeratedCommentSerializer),
     )
     @action(detail=True, methods=["post"])
     def unhide(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -540,12 +515,7 @@ class CommentViewSet(
     @extend_schema(
         summary=_("Dismiss the open reports of a comment (moderators)"),
         request=None,
-        responses={
-            200: ModeratedCommentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(ModeratedCommentSerializer),
     )
     @action(detail=True, methods=["post"], url_path="dismiss-reports")
     def dismiss_reports(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -42,7 +42,7 @@ from rest_framework.routers import SimpleRouter
 
 from infitah.accounts.selectors import scope_to_collectivities
 from infitah.api import filters as api_filters
-from infitah.api.views import ERROR_RESPONSE, LANG_PARAMETER, PublicReadOnlyViewSet
+from infitah.api.views import ERROR_RESPONSE, LANG_PARAMETER, PublicReadOnlyViewSet, write_responses
 from infitah.core.text import search_tokens
 from infitah.plans import commitment_serializers, commitments, selectors, serializers, services
 from infitah.plans.models import (
@@ -180,22 +180,12 @@ class StaffWritableViewSet(PublicReadOnlyViewSet):
     update=extend_schema(
         summary=_("Change an action plan (staff)"),
         request=serializers.PlanWriteSerializer,
-        responses={
-            200: serializers.PlanDetailSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.PlanDetailSerializer),
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of an action plan (staff)"),
         request=serializers.PlanWriteSerializer,
-        responses={
-            200: serializers.PlanDetailSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.PlanDetailSerializer),
     ),
 )
 class PlanViewSet(
@@ -291,12 +281,7 @@ class PlanViewSet(
             "session in reason."
         ),
         request=serializers.TransitionInputSerializer,
-        responses={
-            200: serializers.PlanDetailSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.PlanDetailSerializer),
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, slug: str, **kwargs: Any) -> Response:
@@ -326,12 +311,7 @@ class PlanViewSet(
     @extend_schema(
         summary=_("Unpublish the plan, while in preparation (staff)"),
         request=None,
-        responses={
-            200: serializers.PlanDetailSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.PlanDetailSerializer),
     )
     @action(detail=True, methods=["post"])
     def unpublish(self, request: Request, slug: str, **kwargs: Any) -> Response:
@@ -407,22 +387,12 @@ class PlanViewSet(
     update=extend_schema(
         summary=_("Change a phase (staff)"),
         request=serializers.PhaseWriteSerializer,
-        responses={
-            200: serializers.PhaseSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.PhaseSerializer),
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of a phase (staff)"),
         request=serializers.PhaseWriteSerializer,
-        responses={
-            200: serializers.PhaseSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.PhaseSerializer),
     ),
     destroy=extend_schema(
         summary=_("Delete a phase (staff)"),
@@ -516,22 +486,12 @@ class PhaseViewSet(
     update=extend_schema(
         summary=_("Change a committee member (staff)"),
         request=serializers.MemberWriteSerializer,
-        responses={
-            200: serializers.CommitteeMemberSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.CommitteeMemberSerializer),
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of a committee member (staff)"),
         request=serializers.MemberWriteSerializer,
-        responses={
-            200: serializers.CommitteeMemberSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(serializers.CommitteeMemberSerializer),
     ),
     destroy=extend_schema(
         summary=_("Remove a committee member (staff)"),
@@ -651,12 +611,7 @@ def visible_commitments(user: Any) -> QuerySet[Commitment]:
     partial_update=extend_schema(
         summary=_("Change a draft commitment (staff)"),
         request=commitment_serializers.CommitmentWriteSerializer,
-        responses={
-            200: commitment_serializers.CommitmentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(commitment_serializers.CommitmentSerializer),
     ),
 )
 class CommitmentViewSet(
@@ -741,12 +696,7 @@ class CommitmentViewSet(
     @extend_schema(
         summary=_("Publish a draft commitment (staff)"),
         request=None,
-        responses={
-            200: commitment_serializers.CommitmentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(commitment_serializers.CommitmentSerializer),
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, reference: str, **kwargs: Any) -> Response:
@@ -757,12 +707,7 @@ class CommitmentViewSet(
     @extend_schema(
         summary=_("Add a milestone to a draft commitment (staff)"),
         request=commitment_serializers.MilestoneWriteSerializer,
-        responses={
-            201: commitment_serializers.CommitmentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(commitment_serializers.CommitmentSerializer, status_code=201),
     )
     @action(detail=True, methods=["post"])
     def milestones(self, request: Request, reference: str, **kwargs: Any) -> Response:
@@ -780,12 +725,7 @@ class CommitmentViewSet(
     @extend_schema(
         summary=_("Set a milestone's status (staff)"),
         request=commitment_serializers.MilestoneStatusSerializer,
-        responses={
-            200: commitment_serializers.CommitmentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(commitment_serializers.CommitmentSerializer),
     )
     @action(detail=True, methods=["post"], url_path="milestone-status")
     def milestone_status(self, request: Request, reference: str, **kwargs: Any) -> Response:
@@ -809,12 +749,7 @@ class CommitmentViewSet(
     @extend_schema(
         summary=_("Post a progress update (staff)"),
         request=commitment_serializers.ProgressUpdateWriteSerializer,
-        responses={
-            201: commitment_serializers.CommitmentSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(commitment_serializers.CommitmentSerializer, status_code=201),
     )
     @action(detail=True, methods=["post"])
     def updates(self, request: Request, reference: str, **kwargs: Any) -> Response:

@@ -50,7 +50,7 @@ from rest_framework.throttling import BaseThrottle, UserRateThrottle
 
 from infitah.accounts.models import Organisation
 from infitah.api.pagination import StandardPagination
-from infitah.api.views import ERROR_RESPONSE, LANG_PARAMETER, PublicReadOnlyViewSet
+from infitah.api.views import ERROR_RESPONSE, LANG_PARAMETER, PublicReadOnlyViewSet, write_responses
 from infitah.core.selectors import cached_aggregate
 from infitah.library import search
 from infitah.meetings.models import BreakoutGroup, Meeting
@@ -222,22 +222,12 @@ class ProposalPagination(StandardPagination):
     update=extend_schema(
         summary=_("Change my proposal"),
         request=proposal_serializers.ProposalUpdateSerializer,
-        responses={
-            200: proposal_serializers.ProposalSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(proposal_serializers.ProposalSerializer),
     ),
     partial_update=extend_schema(
         summary=_("Change some fields of my proposal"),
         request=proposal_serializers.ProposalUpdateSerializer,
-        responses={
-            200: proposal_serializers.ProposalSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(proposal_serializers.ProposalSerializer),
     ),
 )
 class ProposalViewSet(
@@ -402,12 +392,7 @@ class ProposalViewSet(
     @extend_schema(
         summary=_("Support the proposal (POST) or withdraw my support (DELETE)"),
         request=None,
-        responses={
-            200: proposal_serializers.ProposalSupportStateSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(proposal_serializers.ProposalSupportStateSerializer),
     )
     @action(detail=True, methods=["post", "delete"])
     def support(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -425,12 +410,7 @@ class ProposalViewSet(
     @extend_schema(
         summary=_("Withdraw my proposal"),
         request=None,
-        responses={
-            200: proposal_serializers.ProposalSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(proposal_serializers.ProposalSerializer),
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -442,12 +422,7 @@ class ProposalViewSet(
     @extend_schema(
         summary=_("Answer the proposal (staff)"),
         request=proposal_serializers.ProposalAnswerSerializer,
-        responses={
-            200: proposal_serializers.ProposalSerializer,
-            400: ERROR_RESPONSE,
-            403: ERROR_RESPONSE,
-            404: ERROR_RESPONSE,
-        },
+        responses=write_responses(proposal_serializers.ProposalSerializer),
     )
     @action(detail=True, methods=["post"])
     def answer(self, request: Request, *args: Any, **kwargs: Any) -> Response:
